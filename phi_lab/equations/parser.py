@@ -1,0 +1,364 @@
+"""Tokens → syntax tree: a small recursive-descent parser with explicit limits.
+
+Grammar (``ε`` marks implicit multiplication, by juxtaposition)::
+
+    text       := piece ((';' | newline) piece)*
+    piece      := sum ('=' sum)?                 one '=' per equation
+    sum        := product (('+' | '-') product)*
+    product    := signed (('*' | '/' | ε) factor)*   ε never starts with a number
+    signed     := ('-' | '+') signed | factor
+    factor     := postfix ('^' signed)?          right-associative: a^b^c = a^(b^c)
+    postfix    := primary superscript*           x², x⁻¹
+    primary    := number | name | '(' sum ')' | '[' sum ']' | '{' sum '}' | '|' sum '|'
+                | function | \\frac primary primary | \\sqrt ('[' sum ']')? primary | √ primary
+
+A function applies to a parenthesised argument list, or else to the juxtaposed factors
+that follow it up to the next operator or function: ``sin 2x`` is sin(2x), ``sin x cos y``
+is sin(x)·cos(y).  Implicit and explicit multiplication have the same precedence, so
+``1/2 m v^2`` is (1/2)·m·v².  A name followed by ``(`` is a product (``m(a + b)``), unless
+the name is a function.  No text is ever evaluated: the parser builds
+:mod:`phi_lab.equations.syntax` values and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+
+from phi_lab.equations import names as vocabulary
+from phi_lab.equations.lexer import Token, tokenize
+from phi_lab.equations.syntax import Call, Node, Number, Operation, Relation, Symbol, Syntax
+from phi_lab.errors import ParseError
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "parse_syntax"]
+
+#: Longest text accepted, in characters.
+MAX_LENGTH = 10_000
+#: Deepest nesting of brackets, signs, exponents and function arguments while parsing.
+MAX_DEPTH = 100
+#: Deepest syntax tree accepted (long chains such as ``a-b-c-…`` nest too).
+MAX_TREE_DEPTH = 200
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_OPERAND_STARTS = frozenset({"number", "name", "function", "open", "frac", "sqrt", "cbrt", "bar"})
+
+
+def parse_syntax(text: str, declared: frozenset[str] = frozenset(), *, max_length: int = MAX_LENGTH) -> Syntax:
+    """Parse ``text`` into a :class:`~phi_lab.equations.syntax.Syntax` tree.
+
+    Parameters
+    ----------
+    text:
+        One equation, or several separated by ``;`` or newlines.
+    declared:
+        Names declared by the caller (``units`` keys), kept whole when letters are split.
+    max_length:
+        Longest text accepted.
+
+    Raises
+    ------
+    ParseError
+        With the 1-based column and what was expected, for anything that does not parse.
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"an equation must be text, not {type(text).__name__}", "", 0)
+    if len(text) > max_length:
+        raise ParseError(f"the text is {len(text):,} characters long; the limit is {max_length:,}", text[:80], 0)
+    syntax = _Parser(text, tokenize(text, declared)).run()
+    _check_tree_depth(syntax)
+    return syntax
+
+
+class _Parser:
+    """One parse of one token list; private, used only by :func:`parse_syntax`."""
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.index = 0
+        self.depth = 0
+        self.bars = 0
+
+    # -- token helpers -------------------------------------------------------------------
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def at(self, kind: str, text: str | None = None) -> bool:
+        token = self.token
+        return token.kind == kind and (text is None or token.text == text)
+
+    def fail(self, expected: str, token: Token | None = None) -> ParseError:
+        token = token or self.token
+        return ParseError(f"expected {expected}, found {_describe(token)}", self.text, token.column)
+
+    @contextmanager
+    def nested(self) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ParseError(f"the expression nests more than {MAX_DEPTH} levels deep", self.text, self.token.column)
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    # -- grammar -------------------------------------------------------------------------
+    def run(self) -> Syntax:
+        relations: list[Relation] = []
+        expressions: list[Node] = []
+        while not self.at("end"):
+            if self.at("sep"):
+                self.advance()
+                continue
+            lhs = self.sum()
+            if self.at("eq"):
+                equals = self.advance()
+                if self.at("sep") or self.at("end"):
+                    raise self.fail("an expression after '='")
+                rhs = self.sum()
+                if self.at("eq"):
+                    raise ParseError(
+                        "a second '=' in one equation; write one '=' per equation and separate equations with ';'",
+                        self.text,
+                        self.token.column,
+                    )
+                relations.append(Relation(lhs, rhs, equals.column))
+            else:
+                expressions.append(lhs)
+            if not (self.at("sep") or self.at("end")):
+                raise self.fail("an operator, '=' or the end of the equation")
+        return Syntax(self.text, tuple(relations), tuple(expressions))
+
+    def sum(self) -> Node:
+        left = self.product()
+        while self.at("op", "+") or self.at("op", "-"):
+            operator = self.advance()
+            right = self.product()
+            if operator.text == "+":
+                left = _nary("add", left, right, operator.column)
+            else:
+                left = Operation("sub", (left, right), operator.column)
+        return left
+
+    def product(self) -> Node:
+        left = self.signed()
+        while True:
+            token = self.token
+            if token.kind == "op" and token.text in "*/":
+                self.advance()
+                right = self.signed()
+                if token.text == "*":
+                    left = _nary("mul", left, right, token.column)
+                else:
+                    left = Operation("div", (left, right), token.column)
+            elif self.implicit_operand_follows():
+                if token.kind == "number":
+                    raise self.fail("an operator before the number", token)
+                left = _nary("mul", left, self.factor(), token.column)
+            else:
+                return left
+
+    def implicit_operand_follows(self) -> bool:
+        token = self.token
+        if token.kind not in _OPERAND_STARTS:
+            return False
+        return not (token.kind == "bar" and self.bars > 0)
+
+    def signed(self) -> Node:
+        if self.at("op", "-") or self.at("op", "+"):
+            operator = self.advance()
+            with self.nested():
+                operand = self.signed()
+            return operand if operator.text == "+" else Operation("neg", (operand,), operator.column)
+        return self.factor()
+
+    def factor(self) -> Node:
+        base = self.postfix()
+        if self.at("op", "^"):
+            caret = self.advance()
+            with self.nested():
+                exponent = self.signed()
+            return Operation("pow", (base, exponent), caret.column)
+        return base
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        while self.at("sup"):
+            column = self.token.column
+            node = Operation("pow", (node, self.superscript()), column)
+        return node
+
+    def superscript(self) -> Node:
+        token = self.advance()
+        text = token.text
+        sign = text[:1] if text[:1] in "+-" else ""
+        body = text[len(sign) :]
+        node: Node
+        if body.isdigit():
+            node = Number(Fraction(int(body)), body, token.column)
+        elif len(body) == 1 and body.isalpha():
+            node = Symbol(body, token.column)
+        else:
+            raise ParseError(f"cannot read the superscript {text!r}", self.text, token.column)
+        return Operation("neg", (node,), token.column) if sign == "-" else node
+
+    def primary(self) -> Node:
+        token = self.token
+        kind = token.kind
+        if kind == "number":
+            self.advance()
+            assert token.value is not None
+            return Number(token.value, token.text, token.column)
+        if kind == "name":
+            self.advance()
+            return Symbol(token.text, token.column)
+        if kind == "open":
+            return self.group()
+        if kind == "bar":
+            self.advance()
+            self.bars += 1
+            try:
+                with self.nested():
+                    inner = self.sum()
+            finally:
+                self.bars -= 1
+            if not self.at("bar"):
+                raise self.fail("'|' to close the absolute value opened at column " + str(token.column))
+            self.advance()
+            return Call("abs", (inner,), token.column)
+        if kind == "function":
+            return self.function()
+        if kind == "frac":
+            self.advance()
+            with self.nested():
+                numerator = self.primary()
+                denominator = self.primary()
+            return Operation("div", (numerator, denominator), token.column)
+        if kind in ("sqrt", "cbrt"):
+            self.advance()
+            with self.nested():
+                index: Node | None = Number(Fraction(3), "3", token.column) if kind == "cbrt" else None
+                if kind == "sqrt" and token.text == "\\sqrt" and self.at("open", "["):
+                    index = self.group()
+                radicand = self.primary()
+            if index is None:
+                return Call("sqrt", (radicand,), token.column)
+            return Call("root", (radicand, index), token.column)
+        if kind == "sup":
+            raise ParseError("a superscript must follow a number, a name or a bracket", self.text, token.column)
+        raise self.fail("a number, a name or '('")
+
+    def group(self) -> Node:
+        opener = self.advance()
+        with self.nested():
+            if self.at("close"):
+                raise self.fail("an expression inside the brackets")
+            inner = self.sum()
+        closer = _CLOSERS[opener.text]
+        if not self.at("close", closer):
+            raise self.fail(f"'{closer}' to close the '{opener.text}' at column {opener.column}")
+        self.advance()
+        return inner
+
+    def function(self) -> Node:
+        token = self.advance()
+        name = token.text
+        power: Node | None = None
+        if self.at("op", "^") or self.at("sup"):
+            power = self.superscript() if self.at("sup") else self.function_power()
+            if isinstance(power, Operation) and power.op == "neg":
+                raise ParseError(
+                    f"'{name}^-1' is ambiguous: write the inverse (e.g. asin(x)) or 1/{name}(x)",
+                    self.text,
+                    token.column,
+                )
+        with self.nested():
+            if self.at("open", "(") or self.at("open", "{"):
+                args = self.arguments()
+            elif self.implicit_operand_follows() and not self.at("function"):
+                args = [self.implicit_argument()]
+            else:
+                raise self.fail(f"the argument of '{name}'")
+        call = _call(name, args, token, self.text)
+        return Operation("pow", (call, power), token.column) if power is not None else call
+
+    def function_power(self) -> Node:
+        self.advance()
+        if self.at("op", "-"):
+            minus = self.advance()
+            return Operation("neg", (self.primary(),), minus.column)
+        return self.primary()
+
+    def arguments(self) -> list[Node]:
+        opener = self.advance()
+        closer = _CLOSERS[opener.text]
+        args = [self.sum()]
+        while self.at("comma"):
+            self.advance()
+            args.append(self.sum())
+        if not self.at("close", closer):
+            raise self.fail(f"',' or '{closer}' to close the '{opener.text}' at column {opener.column}")
+        self.advance()
+        return args
+
+    def implicit_argument(self) -> Node:
+        node = self.factor()
+        while self.implicit_operand_follows() and not self.at("function") and not self.at("number"):
+            column = self.token.column
+            node = _nary("mul", node, self.factor(), column)
+        return node
+
+
+def _call(name: str, args: list[Node], token: Token, text: str) -> Node:
+    if name == "cbrt":
+        if len(args) != 1:
+            raise ParseError(f"'cbrt' takes 1 argument, got {len(args)}", text, token.column)
+        return Call("root", (args[0], Number(Fraction(3), "3", token.column)), token.column)
+    arity = vocabulary.FUNCTIONS[name].arity
+    if name == "root":
+        arity = 2
+    if len(args) != arity:
+        plural = "argument" if arity == 1 else "arguments"
+        raise ParseError(f"'{name}' takes {arity} {plural}, got {len(args)}", text, token.column)
+    return Call(name, tuple(args), token.column)
+
+
+def _nary(op: str, left: Node, right: Node, column: int) -> Node:
+    """Join two operands of ``+`` or ``×`` into one flattened n-ary operation."""
+    parts: list[Node] = []
+    for operand in (left, right):
+        if isinstance(operand, Operation) and operand.op == op:
+            parts.extend(operand.args)
+        else:
+            parts.append(operand)
+    column = left.column if isinstance(left, Operation) and left.op == op else column
+    return Operation(op, tuple(parts), column)
+
+
+def _describe(token: Token) -> str:
+    if token.kind == "end":
+        return "the end of the text"
+    if token.kind == "sep":
+        return "the end of the equation" if token.text == ";" else "the end of the line"
+    return f"'{token.text}'"
+
+
+def _check_tree_depth(syntax: Syntax) -> None:
+    stack: list[tuple[Node, int]] = [(root, 1) for root in syntax.roots()]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            column = node.column
+            raise ParseError(
+                f"the expression nests more than {MAX_TREE_DEPTH} levels deep (long chains of '-' or '/' nest too)",
+                syntax.text,
+                column,
+            )
+        if isinstance(node, (Operation, Call)):
+            stack.extend((child, depth + 1) for child in node.args)

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs the whole test suite: lint, types, layer contracts, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PHI_LAB_DEVICE=${PHI_LAB_DEVICE:-cpu}
+echo "== ruff"; .venv/bin/ruff check phi_lab tests bench
+echo "== ruff format"; .venv/bin/ruff format --check phi_lab tests bench
+echo "== mypy"; .venv/bin/mypy
+echo "== pytest"; .venv/bin/python -m pytest "$@"

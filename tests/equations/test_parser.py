@@ -1,0 +1,197 @@
+"""Parser and lexer: every spelling of the same equation gives the same tree; errors carry columns."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from phi_lab.equations.names import split_word
+from phi_lab.equations.parser import MAX_DEPTH, MAX_LENGTH, MAX_TREE_DEPTH, parse_syntax
+from phi_lab.equations.syntax import Call, Number, Operation, Symbol, canonical_form
+from phi_lab.errors import ParseError
+
+
+def same(a: str, b: str, declared: frozenset[str] = frozenset()) -> bool:
+    return canonical_form(parse_syntax(a, declared)) == canonical_form(parse_syntax(b, declared))
+
+
+@pytest.mark.parametrize(
+    ("variant", "reference"),
+    [
+        ("E = mc²", "E = m*c^2"),
+        ("E = m*c**2", "E = m*c^2"),
+        ("E == m c^2", "E = m*c^2"),
+        ("E = m·c²", "E = m*c^2"),
+        ("E = m×c^{2}", "E = m*c^2"),
+        (r"E = m \cdot c^{2}", "E = m*c^2"),
+        ("φ² = φ + 1", "phi^2 = phi + 1"),
+        (r"\phi^2 = \phi + 1", "phi^2 = phi + 1"),
+        (r"\varphi^2 = \varphi + 1", "phi^2 = phi + 1"),
+        ("ϕ^2 = ϕ + 1", "phi^2 = phi + 1"),
+        (r"\frac{1}{2} m v^2 = E_k", "(1/2)*m*v^2 = E_k"),
+        (r"\frac12 m v^2 = E_{k}", "(1/2)*m*v^2 = E_k"),
+        ("1/2 m v^2 = E_k", "(1/2)*m*v^2 = E_k"),
+        (r"\sqrt{x} = y", "sqrt(x) = y"),
+        ("√x = y", "sqrt(x) = y"),
+        (r"\sqrt[3]{x} = y", "root(x, 3) = y"),
+        ("∛x = y", "root(x, 3) = y"),
+        (r"\left( a + b \right)^2 = c", "(a + b)^2 = c"),
+        ("[a + b]^2 = c", "(a + b)^2 = c"),
+        ("x⁻¹ = y", "x^(-1) = y"),
+        ("m₀ = m_0", "m_0 = m_{0}"),
+        ("q1 = q₁", "q_1 = q_1"),
+        ("theta1 = 1", "theta_1 = 1"),
+        ("θ = 1", "theta = 1"),
+        ("ħω = E", "hbar*omega = E"),
+        ("x − y = 1", "x - y = 1"),
+        ("x ÷ y = 1", "x / y = 1"),
+        ("2x = y", "2*x = y"),
+        ("m a = F", "m*a = F"),
+        ("ma = F", "m*a = F"),
+        ("mphi = x", "m*phi = x"),
+        ("sinx = 0", "sin(x) = 0"),
+        ("sin 2x = y", "sin(2*x) = y"),
+        ("sin x cos y = z", "sin(x)*cos(y) = z"),
+        (r"\sin^2 x + \cos^2 x = 1", "sin(x)^2 + cos(x)^2 = 1"),
+        ("arcsin(x) = y", "asin(x) = y"),
+        ("ln x = y", "log(x) = y"),
+        ("|x| = y", "abs(x) = y"),
+        ("log_2(8) = 3", "log2(8) = 3"),
+        ("m(a + b) = c", "m*(a + b) = c"),
+        ("a + (b + c) = d", "a + b + c = d"),
+        ("E_{k} = 1", "E_k = 1"),
+        (r"v_{\text{max}} = 1", "v_max = 1"),
+        (r"\mathrm{e}^x = y", "e^x = y"),
+    ],
+)
+def test_spellings_give_the_same_tree(variant: str, reference: str) -> None:
+    assert same(variant, reference)
+
+
+def test_tree_keeps_what_was_written() -> None:
+    syntax = parse_syntax("x + x = 2x - y/z")
+    relation = syntax.relations[0]
+    assert relation.lhs == Operation("add", (Symbol("x"), Symbol("x")))
+    assert isinstance(relation.rhs, Operation) and relation.rhs.op == "sub"
+    assert relation.rhs.args[1] == Operation("div", (Symbol("y"), Symbol("z")))
+
+
+def test_power_is_right_associative_and_binds_tighter_than_minus() -> None:
+    assert same("x^2^3 = 1", "x^(2^3) = 1")
+    relation = parse_syntax("-x^2 = 1").relations[0]
+    assert relation.lhs == Operation("neg", (Operation("pow", (Symbol("x"), Number(Fraction(2), "2"))),))
+
+
+def test_numbers_are_exact() -> None:
+    relation = parse_syntax("1.618 = 6.02e23").relations[0]
+    assert relation.lhs == Number(Fraction(1618, 1000), "1.618")
+    assert isinstance(relation.rhs, Number) and relation.rhs.value == Fraction(602 * 10**21)
+
+
+def test_systems_split_on_semicolons_and_newlines() -> None:
+    assert len(parse_syntax("a = 1; b = 2").relations) == 2
+    assert len(parse_syntax("a = 1\nb = 2\n\n").relations) == 2
+    syntax = parse_syntax("a = 1; b")
+    assert len(syntax.relations) == 1 and syntax.expressions == (Symbol("b"),)
+
+
+def test_declared_names_stay_whole_and_beat_functions_and_constants() -> None:
+    assert parse_syntax("speed = d/t", frozenset({"speed"})).names == {"speed", "d", "t"}
+    assert parse_syntax("speed = 1").names == {"s", "p", "e", "d"}
+    assert isinstance(parse_syntax("sin = 1", frozenset({"sin"})).relations[0].lhs, Symbol)
+
+
+def test_gamma_is_a_function_only_when_called() -> None:
+    assert parse_syntax("gamma = 2").relations[0].lhs == Symbol("gamma")
+    assert isinstance(parse_syntax("gamma(5) = 24").relations[0].lhs, Call)
+
+
+def test_capital_letters_and_greek_names_are_ordinary_names() -> None:
+    assert parse_syntax("E + I + N + S + Q + O = lambda + beta").names == {
+        "E",
+        "I",
+        "N",
+        "S",
+        "Q",
+        "O",
+        "lambda",
+        "beta",
+    }
+    assert parse_syntax("hbar = 1").names == {"hbar"}
+
+
+@pytest.mark.parametrize(
+    ("word", "pieces"),
+    [
+        ("mc", ["m", "c"]),
+        ("phi", ["phi"]),
+        ("theta", ["theta"]),
+        ("sinx", ["sin", "x"]),
+        ("q1", ["q_1"]),
+        ("theta12", ["theta_12"]),
+        ("abc", ["a", "b", "c"]),
+        ("mc2", ["m", "c_2"]),
+    ],
+)
+def test_split_word(word: str, pieces: list[str]) -> None:
+    assert [piece for _offset, piece in split_word(word, frozenset())] == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("E = ", 5, "expected an expression after '='"),
+        ("x +", 4, "expected a number, a name or '('"),
+        ("((x)", 5, "')' to close the '(' at column 1"),
+        ("x = 1 $", 7, "unexpected character '$'"),
+        ("x < 2", 3, "not '='"),
+        ("E = mc^2 = x", 10, "a second '='"),
+        ("2 3 = 6", 3, "an operator before the number"),
+        ("x\x00 = 1", 2, "control or invisible character U+0000"),
+        ("∫x = 1", 1, "integrals are not supported"),
+        (r"\foo = 1", 1, r"unknown LaTeX command '\foo'"),
+        ("sin^-1(x) = 1", 1, "ambiguous"),
+        ("sin(x, y) = 1", 1, "takes 1 argument, got 2"),
+        ("x = 1e999", 5, "beyond ±400"),
+        ("|x = 1", 4, "'|' to close the absolute value"),
+        ("_x = 1", 1, "subscript"),
+    ],
+)
+def test_errors_name_the_column_and_what_was_expected(text: str, column: int, fragment: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_syntax(text)
+    assert info.value.column == column
+    assert fragment in str(info.value)
+    assert str(info.value).startswith(f"column {column}:")
+
+
+def test_caret_points_at_the_column() -> None:
+    with pytest.raises(ParseError) as info:
+        parse_syntax("E = m $ c")
+    snippet, caret = info.value.caret().splitlines()
+    assert snippet[caret.index("^")] == "$"
+
+
+def test_limits() -> None:
+    with pytest.raises(ParseError, match="limit is 10,000"):
+        parse_syntax("x" * (MAX_LENGTH + 1))
+    with pytest.raises(ParseError, match=f"more than {MAX_DEPTH} levels"):
+        parse_syntax("(" * 1_000 + "x" + ")" * 1_000 + " = 1")
+    with pytest.raises(ParseError, match=f"more than {MAX_TREE_DEPTH} levels"):
+        parse_syntax("-".join(["x"] * 500) + " = 1")
+    with pytest.raises(ParseError, match="more than 400 digits"):
+        parse_syntax("9" * 500 + " = 1")
+
+
+def test_non_text_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="must be text"):
+        parse_syntax(42)  # type: ignore[arg-type]
+
+
+def test_errors_pickle() -> None:
+    import pickle
+
+    error = ParseError("expected x", "a = ", 5)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.message, copy.text, copy.column) == ("expected x", "a = ", 5)

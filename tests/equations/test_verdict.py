@@ -1,0 +1,94 @@
+"""Verdict: the confidence formula is monotone in evidence; results serialise as the seed's API."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from phi_lab.equations.dimensions import DimensionReport
+from phi_lab.equations.verdict import MAX_CONFIDENCE, Check, NumericReport, ValidationResult, combine_evidence, judge
+
+SEED_FIELDS = ["valid", "confidence", "betti", "chi", "phi_coherence", "explanation", "processing_time_ms"]
+
+
+def test_no_evidence_is_a_coin_flip() -> None:
+    assert combine_evidence([]) == 0.5
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.lists(st.floats(0, 1), max_size=5), st.floats(0, 1))
+def test_more_evidence_never_lowers_confidence(weights: list[float], extra: float) -> None:
+    assert combine_evidence([*weights, extra]) >= combine_evidence(weights)
+    assert 0.5 <= combine_evidence(weights) <= MAX_CONFIDENCE
+
+
+def test_weights_must_be_probabilities() -> None:
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        combine_evidence([1.5])
+
+
+PASS_DIMS = DimensionReport("pass", "both sides are mass (mass)")
+PASS_DIMS_DECLARED = DimensionReport("pass", "both sides are mass (mass)", declared=True)
+SKIP_DIMS = DimensionReport("skip", "no dimension is known for x", ("x",))
+FAIL_DIMS = DimensionReport("fail", "cannot add mass and time")
+RELATION = NumericReport("relation", "holds at 0 of 64", variables=("E", "m"))
+IDENTITY = NumericReport("identity", "holds at all 64 sample points", variables=("x",))
+CONTRADICTION = NumericReport("contradiction", "both sides are constants and differ: 1 ≠ 2", exact=True)
+
+
+def test_each_kind_of_evidence_raises_confidence_in_a_valid_verdict() -> None:
+    bare = judge(SKIP_DIMS, RELATION, None).confidence
+    with_dims = judge(PASS_DIMS, RELATION, None).confidence
+    declared = judge(PASS_DIMS_DECLARED, RELATION, None).confidence
+    with_catalog = judge(PASS_DIMS, RELATION, "Newton's second law").confidence
+    assert bare < with_dims < declared
+    assert with_dims < with_catalog
+    assert judge(SKIP_DIMS, IDENTITY, None).confidence > bare
+
+
+def test_invalid_verdicts() -> None:
+    dims = judge(FAIL_DIMS, RELATION, None)
+    assert not dims.valid and "dimensions do not match" in dims.explanation and "units=" in dims.explanation
+    contradiction = judge(PASS_DIMS, CONTRADICTION, None)
+    assert not contradiction.valid and contradiction.kind == "contradiction"
+    assert contradiction.confidence > dims.confidence
+    both = judge(FAIL_DIMS, CONTRADICTION, None)
+    assert both.confidence >= contradiction.confidence
+
+
+def test_checks_have_stable_names_and_order() -> None:
+    checks = judge(PASS_DIMS, RELATION, "X", "x = y").checks
+    assert [check.name for check in checks] == ["syntax", "dimensions", "numeric", "catalog"]
+    assert checks[3].status == "pass" and "x = y" in checks[3].detail
+
+
+def test_explanations_are_short_sentences() -> None:
+    for dims, numeric in combinations([PASS_DIMS, SKIP_DIMS, FAIL_DIMS, RELATION, IDENTITY, CONTRADICTION], 2):
+        if isinstance(dims, DimensionReport) and isinstance(numeric, NumericReport):
+            text = judge(dims, numeric, None).explanation
+            assert text.endswith(".") and 1 <= text.count(". ") + 1 <= 3
+
+
+def test_check_and_result_validate_their_fields() -> None:
+    with pytest.raises(ValueError):
+        Check("spelling", "pass", "")
+    with pytest.raises(ValueError):
+        Check("syntax", "maybe", "")
+    with pytest.raises(ValueError):
+        ValidationResult(True, 1.5, (1, 0, 0), 1, 0.0, "", 0.0, kind="relation")
+    with pytest.raises(ValueError):
+        NumericReport("unknown", "")
+
+
+def test_to_dict_puts_the_seed_fields_first_with_their_types() -> None:
+    result = ValidationResult(True, 0.93, (1, 0, 0), 1, 0.0, "Valid.", 0.4, kind="relation")
+    data = json.loads(json.dumps(result.to_dict()))
+    assert list(data)[:7] == SEED_FIELDS
+    assert isinstance(data["betti"], list) and data["betti"] == [1, 0, 0]
+    assert isinstance(data["processing_time_ms"], float)
+    with pytest.raises(KeyError):
+        result.check("syntax")
