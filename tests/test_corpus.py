@@ -29,6 +29,10 @@ from typing import Any
 import pytest
 
 import phi_lab as pl
+from phi_lab.equations.binding import normalize_units
+from phi_lab.equations.parser import parse_syntax
+from phi_lab.equations.topology import betti_numbers, build_complex
+from phi_lab.errors import ParseError
 
 PHYSICS = {"mode": "physics"}
 MATH = {"mode": "math"}
@@ -377,6 +381,21 @@ def test_to_dict_is_json_with_the_seed_fields_first(
     assert math.isfinite(data["confidence"]) and math.isfinite(data["phi_coherence"])
     assert data["processing_time_ms"] >= 0.0
     assert json.loads(json.dumps(data, allow_nan=False)) == data
+
+
+@pytest.mark.parametrize(("text", "kwargs", "expected"), CORPUS)
+def test_euler_poincare(text: str, kwargs: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+    """χ = b0 − b1 + b2 equals V − E + T of the complex, on every parseable corpus equation."""
+    del expected
+    units = kwargs.get("units") or {}
+    try:
+        syntax = parse_syntax(text, frozenset(normalize_units(units)))
+    except ParseError:
+        return
+    complex_ = build_complex(syntax)
+    b0, b1, b2 = betti_numbers(complex_)
+    assert b0 - b1 + b2 == len(complex_.vertices) - len(complex_.edges) + len(complex_.triangles)
+    assert (b0, b1, b2) == pl.validate(text, **kwargs).betti
 
 
 def test_validate_many_keeps_order_and_columns() -> None:
