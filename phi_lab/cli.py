@@ -4,6 +4,8 @@
 
     phi-lab validate "E = mc²" [--units F=N,m=kg] [--mode auto|physics|math] [--json] [--device cpu]
     phi-lab validate --file equations.txt [--json]      (``--file -`` reads standard input)
+    phi-lab serve [--host 0.0.0.0] [--port 8000]        (the HTTP worker; settings from the environment)
+    phi-lab health [--url http://127.0.0.1:8000/health] (exit 0 when the worker answers "healthy")
 
 Each subcommand has one parser builder and one function that runs it; both take what they
 need as arguments and write only to the streams they are given, so they test without a
@@ -22,11 +24,17 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import phi_lab
-from phi_lab import MODES, DeviceError, InputError, ParseError, UnitError, ValidationResult
-from phi_lab.compute.device import resolve_device
+from phi_lab import __version__
+from phi_lab.errors import DeviceError, InputError, ParseError, UnitError
+
+if TYPE_CHECKING:
+    from phi_lab.equations.verdict import ValidationResult
+
+#: The validation modes (the same as phi_lab.MODES, spelled here so that ``phi-lab health``
+#: and ``phi-lab serve --help`` do not import the pipeline).
+MODES = ("auto", "physics", "math")
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -41,6 +49,8 @@ __all__ = [
     "main",
     "parse_units",
     "read_equations",
+    "run_health",
+    "run_serve",
     "run_validate",
 ]
 
@@ -127,10 +137,64 @@ def main(
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser for ``phi-lab`` with one subparser per command."""
     parser = argparse.ArgumentParser(prog=PROG, description="Validate equations typed by researchers.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {phi_lab.__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _add_validate(commands)
+    _add_serve(commands)
+    _add_health(commands)
     return parser
+
+
+# --- serve and health -----------------------------------------------------------------------
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run the HTTP worker",
+        description="Serve /health, /info, /validate, /validate/batch and /metrics (settings: PHI_LAB_* variables).",
+    )
+    parser.add_argument("--host", help="address to bind (default $PHI_LAB_HOST, else 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default $PORT, else 8000)")
+    parser.set_defaults(command=run_serve)
+
+
+def run_serve(args: argparse.Namespace, streams: Streams) -> int:
+    """Run ``phi-lab serve`` until SIGTERM (drains first) or SIGINT."""
+    from phi_lab.server import Settings, serve  # imported here: validate needs no web framework
+
+    serve(Settings.from_environment(host=args.host, port=args.port))
+    return EXIT_OK
+
+
+def _add_health(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "health",
+        help="check a worker's /health (for container health checks)",
+        description="Exit 0 when the worker answers 200 'healthy', else 1.",
+    )
+    parser.add_argument("--url", help="health URL (default http://127.0.0.1:$PORT/health)")
+    parser.add_argument("--timeout", type=float, default=3.0, help="seconds to wait (default 3)")
+    parser.set_defaults(command=run_health)
+
+
+def run_health(args: argparse.Namespace, streams: Streams) -> int:
+    """Run ``phi-lab health``: GET the health URL with the standard library (no curl needed)."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    url = args.url or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:  # a URL we build or are given
+            body = response.read(64).decode("utf-8", "replace").strip()
+            healthy = response.status == 200 and body == "healthy"
+    except urllib.error.HTTPError as error:
+        body, healthy = f"HTTP {error.code}", False
+    except (urllib.error.URLError, OSError) as error:
+        body, healthy = f"unreachable: {error}", False
+    print(body if healthy else f"{PROG}: unhealthy: {url}: {body}", file=streams.stdout if healthy else streams.stderr)
+    return EXIT_OK if healthy else EXIT_INVALID
 
 
 # --- validate -------------------------------------------------------------------------------
@@ -187,10 +251,13 @@ def run_validate(args: argparse.Namespace, streams: Streams) -> int:
     DeviceError
         For a device that does not exist here.
     """
+    from phi_lab.compute.device import resolve_device
+    from phi_lab.validation import validate
+
     units = parse_units(args.units)
     device = resolve_device(args.device)  # decided once, at the edge
     if args.file is None:
-        result = phi_lab.validate(args.equation, units, args.mode, device=device)
+        result = validate(args.equation, units, args.mode, device=device)
         if args.json:
             _write_json(result.to_dict(), streams.stdout)
         else:
@@ -201,7 +268,7 @@ def run_validate(args: argparse.Namespace, streams: Streams) -> int:
 
     equations = read_equations(args.file, streams.stdin)
     progress = tqdm(equations, desc="validating", unit="eq", file=streams.stderr, disable=None)
-    results = [(item.line, phi_lab.validate(item.text, units, args.mode, device=device)) for item in progress]
+    results = [(item.line, validate(item.text, units, args.mode, device=device)) for item in progress]
     if args.json:
         _write_json([{"line": line, **result.to_dict()} for line, result in results], streams.stdout)
     else:

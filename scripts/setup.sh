@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian packages the tests need (nginx for the load-balancer tests, docker-compose 1.29 to
+# validate the compose files without an engine). Installed only where missing.
+bash scripts/system-packages.sh
+
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     echo "setup: creating .venv with $($python --version)"

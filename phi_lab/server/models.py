@@ -1,0 +1,133 @@
+"""The HTTP request and response bodies (pydantic lives here and nowhere else in phi_lab)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "BatchRequest",
+    "BatchResponse",
+    "CheckBody",
+    "ErrorBody",
+    "InfoResponse",
+    "ValidateRequest",
+    "ValidationBody",
+]
+
+Mode = Literal["auto", "physics", "math"]
+
+_SEED_EXAMPLES: list[Any] = [
+    {"equation": "E = mc²"},
+    {"equation": "φ² = φ + 1"},
+    {"equation": "F = ma", "mode": "physics", "units": {"F": "N", "m": "kg", "a": "m/s^2"}},
+]
+
+
+class ValidateRequest(BaseModel):
+    """One equation to validate (the original worker API's request, with optional units)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": _SEED_EXAMPLES})
+
+    equation: str = Field(description="The equation as typed: ASCII, Unicode or LaTeX")
+    mode: Mode = Field("auto", description="auto, physics (every symbol needs a unit) or math (no dimensions)")
+    units: dict[str, str] | None = Field(None, description="Symbol → unit string that pint understands")
+
+
+class BatchRequest(BaseModel):
+    """Many equations validated with the same options, answered in input order."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"equations": ["E = mc²", "F = ma", "PV = nRT", "φ² = φ + 1"]}]}
+    )
+
+    equations: list[str]
+    mode: Mode = "auto"
+    units: dict[str, str] | None = None
+
+
+class CheckBody(BaseModel):
+    """One check of a verdict."""
+
+    name: Literal["syntax", "dimensions", "numeric", "catalog"]
+    status: Literal["pass", "fail", "skip"]
+    detail: str
+
+
+class ValidationBody(BaseModel):
+    """A verdict: the original API's seven fields first, then the extras and the worker's id."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "valid": True,
+                    "confidence": 0.93,
+                    "betti": [1, 0, 0],
+                    "chi": 1,
+                    "phi_coherence": 0.0,
+                    "explanation": "Valid: a relation among E and m, recognised as Mass–energy equivalence. "
+                    "Dimensions agree: both sides are mass·length²/time² (energy).",
+                    "processing_time_ms": 0.41,
+                    "equation": "E = mc²",
+                    "kind": "relation",
+                    "mode": "auto",
+                    "checks": [
+                        {"name": "syntax", "status": "pass", "detail": "parsed"},
+                        {"name": "dimensions", "status": "pass", "detail": "both sides are mass·length²/time²"},
+                        {"name": "numeric", "status": "pass", "detail": "the sides differ at all 64 points"},
+                        {"name": "catalog", "status": "pass", "detail": "recognised as Mass–energy equivalence"},
+                    ],
+                    "catalog": "Mass–energy equivalence",
+                    "symbols": ["E", "m"],
+                    "device": "cpu",
+                    "phi_reason": "nothing ties it to φ",
+                    "error_column": None,
+                    "worker_id": "host-1234",
+                }
+            ]
+        }
+    )
+
+    valid: bool
+    confidence: float = Field(ge=0, le=1)
+    betti: list[int] = Field(min_length=3, max_length=3)
+    chi: int
+    phi_coherence: float = Field(ge=0, le=1)
+    explanation: str
+    processing_time_ms: float
+    equation: str
+    kind: Literal["identity", "relation", "contradiction", "not_an_equation", "unparseable"]
+    mode: Mode
+    checks: list[CheckBody]
+    catalog: str | None
+    symbols: list[str]
+    device: str
+    phi_reason: str
+    error_column: int | None
+    worker_id: str
+
+
+class BatchResponse(BaseModel):
+    """Verdicts in input order."""
+
+    results: list[ValidationBody]
+
+
+class InfoResponse(BaseModel):
+    """Who this worker is (the original API's three fields first) and how it is configured."""
+
+    worker_id: str
+    device: str
+    status: Literal["starting", "ready", "draining"]
+    version: str
+    uptime_s: float
+    requests_served: int
+    limits: dict[str, object]
+
+
+class ErrorBody(BaseModel):
+    """An error: ``detail`` says what was wrong (a string, or FastAPI's list of field errors)."""
+
+    detail: str | list[dict[str, object]]

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages phi_lab's tests use, where they are missing:
+#   nginx           the load balancer of the worker fleet (tested on loopback)
+#   docker-compose  Compose 1.29, validates compose files with `config -q` (no engine needed)
+set -euo pipefail
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+echo "setup: installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

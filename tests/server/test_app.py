@@ -1,0 +1,205 @@
+"""The worker app in-process: every endpoint, limit and error of the HTTP contract."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+import phi_lab as pl
+from phi_lab.server import Settings, create_app
+
+SEED_FIELDS = ["valid", "confidence", "betti", "chi", "phi_coherence", "explanation", "processing_time_ms"]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(device="cpu"))) as test_client:
+        yield test_client
+
+
+def test_health_and_info(client: TestClient) -> None:
+    response = client.get("/health")
+    assert (response.status_code, response.text) == (200, "healthy")
+    info = client.get("/info").json()
+    assert list(info)[:3] == ["worker_id", "device", "status"]
+    assert info["status"] == "ready" and info["device"] == "cpu"
+    assert info["limits"]["max_equation_length"] == 4096 and info["version"] == pl.__version__
+
+
+def test_validate_matches_local_validation(client: TestClient) -> None:
+    body = client.post("/validate", json={"equation": "E = mc²"}).json()
+    assert list(body)[:7] == SEED_FIELDS
+    local = pl.validate("E = mc²").to_dict()
+    for key in ("valid", "confidence", "betti", "chi", "phi_coherence", "explanation", "kind", "checks", "catalog"):
+        assert body[key] == local[key]
+    assert body["worker_id"] == client.get("/info").json()["worker_id"]
+
+
+def test_invalid_equations_are_verdicts_not_errors(client: TestClient) -> None:
+    for text in ("E = (", "1 = 2", "F = m + a"):
+        response = client.post("/validate", json={"equation": text})
+        assert response.status_code == 200 and response.json()["valid"] is False
+
+
+def test_units_and_mode(client: TestClient) -> None:
+    body = {"equation": "F = m*a", "mode": "physics", "units": {"F": "N", "m": "kg", "a": "m/s^2"}}
+    assert client.post("/validate", json=body).json()["valid"] is True
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "equation"),
+        ({"equation": 3}, "equation"),
+        ({"equation": "x = 1", "mode": "chemistry"}, "mode"),
+        ({"equation": "x = 1", "units": ["m"]}, "units"),
+        ({"equation": "x = 1", "surprise": True}, "surprise"),
+    ],
+)
+def test_malformed_bodies_name_the_field(client: TestClient, body: dict[str, object], field: str) -> None:
+    response = client.post("/validate", json=body)
+    assert response.status_code == 422
+    assert any(field in error["loc"] for error in response.json()["detail"])
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post("/validate", content=b'{"equation": ', headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "detail" in response.json()
+
+
+def test_bad_units_are_422_with_the_symbol(client: TestClient) -> None:
+    response = client.post("/validate", json={"equation": "E = mc²", "units": {"m": "blorbs"}})
+    assert response.status_code == 422 and "'m'" in response.json()["detail"]
+
+
+def test_length_limit(client: TestClient) -> None:
+    response = client.post("/validate", json={"equation": "x" * 5000})
+    assert response.status_code == 422
+    assert "limit is 4,096" in response.json()["detail"]
+
+
+def test_body_limit_by_length_and_while_streaming(client: TestClient) -> None:
+    big = json.dumps({"equations": ["x = 1"] * 200_000}).encode()
+    assert len(big) > 1_048_576
+    assert client.post("/validate/batch", content=big, headers={"content-type": "application/json"}).status_code == 413
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(big), 65536):
+            yield big[start : start + 65536]
+
+    response = client.post("/validate/batch", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "1,048,576" in response.json()["detail"]
+
+
+def test_batch_in_order(client: TestClient) -> None:
+    texts = ["E = mc²", "1 = 2", "E = (", "x² = x + 1"]
+    results = client.post("/validate/batch", json={"equations": texts}).json()["results"]
+    assert [result["equation"] for result in results] == texts
+    assert [result["kind"] for result in results] == ["relation", "contradiction", "unparseable", "relation"]
+
+
+def test_batch_limits() -> None:
+    with TestClient(create_app(Settings(device="cpu", max_batch=3, max_equation_length=10))) as small:
+        response = small.post("/validate/batch", json={"equations": ["x = 1"] * 4})
+        assert response.status_code == 422 and "at most 3" in response.json()["detail"]
+        response = small.post("/validate/batch", json={"equations": ["x = 1", "x" * 11]})
+        assert response.status_code == 422 and "equations[1]" in response.json()["detail"]
+
+
+def test_request_id_is_honoured_or_made(client: TestClient) -> None:
+    assert client.get("/health", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
+    assert len(client.get("/health").headers["x-request-id"]) == 32
+
+
+def test_metrics(client: TestClient) -> None:
+    client.post("/validate", json={"equation": "F = ma"})
+    text = client.get("/metrics").text
+    for name in (
+        "phi_lab_requests_total",
+        "phi_lab_request_seconds_bucket",
+        "phi_lab_batch_size_bucket",
+        "phi_lab_in_flight_requests",
+        "phi_lab_queue_depth",
+        "phi_lab_equations_validated_total",
+    ):
+        assert name in text
+    assert 'route="/validate",status="200"' in text
+
+
+def test_cors_is_permissive_by_default(client: TestClient) -> None:
+    headers = {"Origin": "http://localhost:8888", "Access-Control-Request-Method": "POST"}
+    response = client.options("/validate", headers=headers)
+    assert response.headers["access-control-allow-origin"] in ("*", "http://localhost:8888")
+
+
+def test_openapi_has_the_seed_examples(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/health", "/info", "/validate", "/validate/batch", "/metrics"} <= set(spec["paths"])
+    assert "E = mc²" in json.dumps(spec, ensure_ascii=False)
+    assert client.get("/docs").status_code == 200
+
+
+def test_health_is_503_while_starting_and_draining() -> None:
+    app = create_app(Settings(device="cpu"))
+    plain = TestClient(app)  # no context manager: lifespan not run, so still starting
+    assert plain.get("/health").status_code == 503
+    with TestClient(app) as running:
+        assert running.get("/health").status_code == 200
+        app.state.begin_draining()
+        assert running.get("/health").status_code == 503
+        refused = running.post("/validate", json={"equation": "x = 1"})
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+
+
+def test_queue_limit_gives_503_with_retry_after() -> None:
+    app = create_app(Settings(device="cpu", queue_limit=1))
+    with TestClient(app):  # the only admitted slot is taken below, so the next request is refused
+        engine = app.state.engine
+        with engine.admit():
+            response = TestClient(app).post("/validate", json={"equation": "x = 1"})
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert "queue is full" in response.json()["detail"]
+
+
+def test_time_budget_gives_504_and_the_worker_keeps_serving() -> None:
+    app = create_app(Settings(device="cpu", time_budget_s=0.001))
+    with TestClient(app) as tight:
+        slow = "; ".join(f"x_{k} = {k}" for k in range(300))
+        response = tight.post("/validate", json={"equation": slow})
+        assert response.status_code == 504
+        assert "exceeded its time budget" in response.json()["detail"]
+        assert tight.get("/health").status_code == 200
+
+
+def test_dynamic_batching_scores_concurrent_requests_together() -> None:
+    app = create_app(Settings(device="cpu", batching=True, batch_wait_ms=50, batch_max=8))
+    texts = ["E = mc²", "F = ma", "1 = 2", "PV = nRT", "x² = x + 1", "E = (", "φ² = φ + 1", "a² + b² = c²"]
+    with TestClient(app) as running:
+        transport = httpx.ASGITransport(app=app)
+
+        async def burst() -> list[httpx.Response]:
+            async with httpx.AsyncClient(transport=transport, base_url="http://worker") as session:
+                return await asyncio.gather(*(session.post("/validate", json={"equation": t}) for t in texts))
+
+        assert running.portal is not None
+        responses = running.portal.call(burst)  # on the app's own event loop, where the batcher runs
+        metrics = running.get("/metrics").text
+    assert [response.json()["equation"] for response in responses] == texts
+    assert [response.json()["valid"] for response in responses] == [pl.validate(t).valid for t in texts]
+    dynamic = [line for line in metrics.splitlines() if line.startswith('phi_lab_batch_size_count{source="dynamic"}')]
+    count = float(dynamic[0].split()[-1])
+    assert 1 <= count < len(texts)  # fewer compute jobs than requests
+
+
+def test_settings_from_environment() -> None:
+    settings = Settings.from_environment({"PORT": "9000", "PHI_LAB_BATCHING": "on", "PHI_LAB_CORS_ORIGINS": "a, b"})
+    assert (settings.port, settings.batching, settings.cors_origins) == (9000, True, ("a", "b"))
+    with pytest.raises(pl.InputError, match="PHI_LAB_MAX_BATCH"):
+        Settings.from_environment({"PHI_LAB_MAX_BATCH": "many"})
+    with pytest.raises(pl.InputError, match="positive"):
+        Settings(queue_limit=0)
