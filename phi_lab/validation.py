@@ -15,28 +15,31 @@ exceptions.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import torch
 
 from phi_lab.compute.device import resolve_device
-from phi_lab.compute.numeric import classify
+from phi_lab.compute.numeric import classify, classify_many
 from phi_lab.equations.binding import Equation, bind, check_mode, normalize_units
 from phi_lab.equations.catalog import load_catalog
 from phi_lab.equations.dimensions import DimensionReport, check_dimensions
 from phi_lab.equations.golden import phi_coherence
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import Syntax
-from phi_lab.equations.topology import topology
-from phi_lab.equations.verdict import Check, ValidationResult, judge
+from phi_lab.equations.topology import Topology, topology
+from phi_lab.equations.verdict import Check, NumericReport, ValidationResult, judge
 from phi_lab.errors import ParseError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["parse", "validate", "validate_many"]
+__all__ = ["parse", "validate", "validate_each", "validate_many"]
+
+#: Equations per device batch in validate_many / validate_each.
+_CHUNK = 1024
 
 
 def parse(text: str, units: Mapping[str, str] | None = None, mode: str = "auto") -> Equation:
@@ -116,6 +119,9 @@ def validate_many(
 ) -> pd.DataFrame:
     """Validate many equations; one DataFrame row per input, columns as ``to_dict()``.
 
+    The numeric checks of each chunk of equations run as one device batch
+    (:func:`phi_lab.compute.numeric.classify_many`); verdicts are the same as :func:`validate`'s.
+
     Parameters
     ----------
     equations:
@@ -129,16 +135,63 @@ def validate_many(
 
     check_mode(mode)
     declared = normalize_units(units)
-    target = resolve_device(device)
-    texts = list(equations)
-    iterator: Iterable[str] = texts
+    results = validate_each(list(equations), declared, mode, resolve_device(device), progress=progress)
+    columns = list(ValidationResult(False, 0.0, (0, 0, 0), 0, 0.0, "", 0.0).to_dict())
+    return pd.DataFrame([result.to_dict() for result in results], columns=columns)
+
+
+def validate_each(
+    texts: Sequence[str],
+    declared: Mapping[str, str],
+    mode: str,
+    device: torch.device,
+    *,
+    progress: bool = False,
+    chunk: int = _CHUNK,
+) -> list[ValidationResult]:
+    """Validate ``texts`` in chunks whose numeric checks run as one device batch each.
+
+    ``declared`` must already be normalized (:func:`~phi_lab.equations.binding.normalize_units`)
+    and ``mode`` checked.  ``processing_time_ms`` of each result is its own symbolic work plus
+    an equal share of its chunk's batched numeric work.
+    """
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(texts, desc="validating", unit="eq")
-    rows = [_validate(text, declared, mode, target, time.perf_counter()).to_dict() for text in iterator]
-    columns = list(ValidationResult(False, 0.0, (0, 0, 0), 0, 0.0, "", 0.0).to_dict())
-    return pd.DataFrame(rows, columns=columns)
+        bar = tqdm(total=len(texts), desc="validating", unit="eq")
+    results: list[ValidationResult] = []
+    signed = mode == "math"
+    for offset in range(0, len(texts), chunk):
+        prepared = [_prepare(text, declared, mode, device) for text in texts[offset : offset + chunk]]
+        parsed = [item for item in prepared if isinstance(item, _Parsed)]
+        started = time.perf_counter()
+        numerics = classify_many(
+            [item.syntax for item in parsed],
+            [item.equation.constants for item in parsed],
+            device,
+            [signed] * len(parsed),
+        )
+        share = (time.perf_counter() - started) / max(1, len(parsed))
+        concluded = iter(
+            _conclude(item, numeric, declared, device, share) for item, numeric in zip(parsed, numerics, strict=True)
+        )
+        results.extend(item if isinstance(item, ValidationResult) else next(concluded) for item in prepared)
+        if bar is not None:
+            bar.update(len(prepared))
+    if bar is not None:
+        bar.close()
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """An equation between its symbolic preparation and its numeric check."""
+
+    syntax: Syntax
+    shape: Topology
+    equation: Equation
+    seconds: float
 
 
 def _bind(syntax: Syntax, mode: str, declared: Mapping[str, str]) -> Equation:
@@ -149,6 +202,19 @@ def _bind(syntax: Syntax, mode: str, declared: Mapping[str, str]) -> Equation:
 def _validate(
     text: str, declared: Mapping[str, str], mode: str, device: torch.device, start: float
 ) -> ValidationResult:
+    prepared = _prepare(text, declared, mode, device, start)
+    if isinstance(prepared, ValidationResult):
+        return prepared
+    numeric_start = time.perf_counter()
+    numeric = classify(prepared.syntax, prepared.equation.constants, device, signed=mode == "math")
+    return _conclude(prepared, numeric, declared, device, time.perf_counter() - numeric_start)
+
+
+def _prepare(
+    text: str, declared: Mapping[str, str], mode: str, device: torch.device, start: float | None = None
+) -> ValidationResult | _Parsed:
+    """Parse, measure the topology, match the catalog and bind; a result when there is nothing to check."""
+    start = time.perf_counter() if start is None else start
     try:
         syntax = parse_syntax(text, frozenset(declared))
     except ParseError as error:
@@ -156,13 +222,20 @@ def _validate(
     shape = topology(syntax)
     if not syntax.relations or syntax.expressions:
         return _not_an_equation(syntax, mode, device, start, betti=shape.betti, chi=shape.chi)
-    equation = _bind(syntax, mode, declared)
-    signed = mode == "math"  # pure numbers may be negative; physical quantities are sampled positive
-    numeric = classify(syntax, equation.constants, device, signed=signed)
+    return _Parsed(syntax, shape, _bind(syntax, mode, declared), time.perf_counter() - start)
+
+
+def _conclude(
+    parsed: _Parsed, numeric: NumericReport, declared: Mapping[str, str], device: torch.device, numeric_seconds: float
+) -> ValidationResult:
+    """Dimensions, φ-coherence and the verdict, once the numeric check is known."""
+    start = time.perf_counter()
+    syntax, equation = parsed.syntax, parsed.equation
+    mode = equation.mode
     if equation.catalog is not None and numeric.kind == "identity" and equation.variables:
         # Vanishing on the catalog relation proves nothing for an identity: it vanishes everywhere.
         equation = bind(syntax, mode, declared, None)
-        numeric = classify(syntax, equation.constants, device, signed=signed)
+        numeric = classify(syntax, equation.constants, device, signed=mode == "math")
     dimensions = _dimensions(equation, declared)
     unused = sorted(set(declared) - syntax.names)
     if unused:  # said, not silently dropped
@@ -172,15 +245,16 @@ def _validate(
     verdict = judge(dimensions, numeric, catalog.name if catalog else None, catalog.equation if catalog else "")
     isolated = numeric.kind == "relation" and numeric.matches == 0 and not numeric.skipped
     coherence, reason = phi_coherence(syntax, equation.constants, numeric.kind, isolated_roots=isolated)
+    seconds = parsed.seconds + numeric_seconds + (time.perf_counter() - start)
     return ValidationResult(
         valid=verdict.valid,
         confidence=verdict.confidence,
-        betti=shape.betti,
-        chi=shape.chi,
+        betti=parsed.shape.betti,
+        chi=parsed.shape.chi,
         phi_coherence=round(coherence, 4),
         explanation=verdict.explanation,
-        processing_time_ms=_elapsed(start),
-        equation=text,
+        processing_time_ms=round(seconds * 1000.0, 4),
+        equation=syntax.text,
         kind=verdict.kind,
         mode=mode,
         checks=verdict.checks,

@@ -29,6 +29,7 @@ from typing import Any
 import torch
 
 from phi_lab.compute.device import complex_dtype
+from phi_lab.compute.program import compile_program, gamma_on_real_axis, run_program
 from phi_lab.equations.evaluate import (
     ComplexArithmetic,
     Undefined,
@@ -41,7 +42,7 @@ from phi_lab.equations.names import list_names
 from phi_lab.equations.syntax import Relation, Symbol, Syntax, walk
 from phi_lab.equations.verdict import NumericReport
 
-__all__ = ["SAMPLES", "TorchArithmetic", "classify", "classify_relation"]
+__all__ = ["SAMPLES", "TorchArithmetic", "classify", "classify_many", "classify_relation", "relation_names"]
 
 #: Sample points per relation.
 SAMPLES = 64
@@ -128,10 +129,10 @@ class TorchArithmetic:
         if function in ("log10", "log2"):
             return torch.log(x) / torch.log(torch.tensor(10.0 if function == "log10" else 2.0, dtype=x.dtype))
         if function == "gamma":
-            return _gamma(x)
+            return gamma_on_real_axis(x)
         if function == "beta":
             y = args[1] if isinstance(args[1], torch.Tensor) else torch.full_like(x, args[1])
-            return _gamma(x) * _gamma(y) / _gamma(x + y)
+            return gamma_on_real_axis(x) * gamma_on_real_axis(y) / gamma_on_real_axis(x + y)
         raise ValueError(f"unknown function {function!r}")
 
 
@@ -142,16 +143,6 @@ _TORCH: dict[str, Any] = {
     "atanh": torch.atanh, "cot": lambda x: 1 / torch.tan(x), "sec": lambda x: 1 / torch.cos(x),
     "csc": lambda x: 1 / torch.sin(x),
 }  # fmt: skip
-
-
-def _gamma(x: torch.Tensor) -> torch.Tensor:
-    """Γ on the real axis (sign from the reflection pattern); NaN off it."""
-    real = x.real
-    magnitude = torch.exp(torch.lgamma(real))
-    negative_odd = (real < 0) & (torch.floor(real).remainder(2) == 1)
-    sign = torch.where(negative_odd, -1.0, 1.0)
-    value = (sign * magnitude).to(x.dtype)
-    return torch.where(x.imag == 0, value, torch.full_like(value, complex("nan")))
 
 
 @lru_cache(maxsize=16)
@@ -174,7 +165,94 @@ def classify(syntax: Syntax, constants: frozenset[str], device: torch.device, *,
 
     ``signed`` (math mode) also requires an identity to hold for negative values.
     """
-    reports = [classify_relation(relation, constants, device, signed=signed) for relation in syntax.relations]
+    return _combine([classify_relation(relation, constants, device, signed=signed) for relation in syntax.relations])
+
+
+def classify_many(
+    syntaxes: Sequence[Syntax], constants: Sequence[frozenset[str]], device: torch.device, signed: Sequence[bool]
+) -> list[NumericReport]:
+    """Classify many equations at once: the same verdicts as :func:`classify`, one device batch.
+
+    The first sample domain of every relation with variables, across all equations, is
+    evaluated by one compiled tensor program (:mod:`phi_lab.compute.program`) and judged
+    with batched tensor operations.  Only the rare relations that need more (too few
+    defined points, an identity in math mode, a residual that looks constant and needs
+    its 50/80-digit confirmation) go through :func:`classify_relation` one by one.
+    """
+    reports: list[list[NumericReport | None]] = [[None] * len(syntax.relations) for syntax in syntaxes]
+    jobs: list[tuple[int, int, Relation, frozenset[str], tuple[str, ...]]] = []
+    for index, (syntax, bound) in enumerate(zip(syntaxes, constants, strict=True)):
+        for position, relation in enumerate(syntax.relations):
+            names = relation_names(relation)
+            variables = tuple(sorted(names - bound))
+            if variables:
+                jobs.append((index, position, relation, frozenset(names & bound), variables))
+            else:
+                reports[index][position] = _decide_constant(relation, sorted(names))
+    if jobs:
+        for (index, position, relation, _, _), report in zip(jobs, _batch(jobs, device, signed), strict=True):
+            reports[index][position] = report or classify_relation(
+                relation, constants[index], device, signed=signed[index]
+            )
+    return [_combine([report for report in row if report is not None]) for row in reports]
+
+
+Job = tuple[int, int, Relation, frozenset[str], tuple[str, ...]]
+
+
+def _batch(jobs: Sequence[Job], device: torch.device, signed: Sequence[bool]) -> list[NumericReport | None]:
+    """Judge the first sample domain of every job in one program run; ``None`` where a job needs more."""
+    dtype = complex_dtype(device)
+    widest = max(len(variables) for *_, variables in jobs)
+    pool = _sample_pool(device, dtype, max(8, 1 << (widest - 1).bit_length()))
+    scalar = ComplexArithmetic()
+    program = compile_program(
+        [(relation.lhs, relation.rhs) for _, _, relation, _, _ in jobs],
+        [{name: scalar.constant(name) for name in used} for _, _, _, used, _ in jobs],
+        device,
+        [variables for *_, variables in jobs],
+    )
+    values = run_program(program, [pool[0, : len(variables)] for *_, variables in jobs])
+    lhs, rhs = values[:, 0], values[:, 1]
+    tolerance = 1e-9 if dtype == torch.complex128 else 1e-4
+    defined = torch.isfinite(torch.view_as_real(values)).all(dim=-1).all(dim=1)
+    residual = lhs - rhs
+    scale = torch.maximum(lhs.abs(), rhs.abs())
+    close = (residual.abs() <= tolerance * scale) & defined
+    first = defined.to(torch.int8).argmax(dim=1, keepdim=True)
+    reference = residual.gather(1, first)
+    steady = ((residual - reference).abs() <= tolerance * (reference.abs() + scale)) | ~defined
+    counts = defined.sum(dim=1).tolist()
+    matches = close.sum(dim=1).tolist()
+    constant_looking = steady.all(dim=1).tolist()
+    results: list[NumericReport | None] = []
+    for (index, *_, variables), count, agree, looks in zip(jobs, counts, matches, constant_looking, strict=True):
+        if count < _MIN_DEFINED or (agree == count and signed[index]) or (agree == 0 and looks):
+            results.append(None)
+        elif agree == count:
+            results.append(_identity(count, variables, _DOMAINS[0]))
+        else:
+            results.append(_relation(count, agree, variables))
+    return results
+
+
+def _identity(count: int, variables: tuple[str, ...], description: str) -> NumericReport:
+    where = f"{list_names(variables)} sampled as {description}"
+    detail = f"it holds at all {count} sample points ({where})"
+    return NumericReport("identity", detail, False, count, SAMPLES - count, variables, count)
+
+
+def _relation(count: int, matches: int, variables: tuple[str, ...]) -> NumericReport:
+    listed = list_names(variables)
+    if matches == 0:
+        detail = f"the sides differ at all {count} random sample points, so it constrains {listed}"
+    else:
+        detail = f"it holds at {matches} of {count} random sample points, so it constrains {listed}"
+    return NumericReport("relation", detail, False, count, SAMPLES - count, variables, matches)
+
+
+def _combine(reports: Sequence[NumericReport]) -> NumericReport:
+    """One verdict for a system: a contradiction wins; an identity needs every relation to be one."""
     for report in reports:
         if report.kind == "contradiction":
             return report
@@ -198,7 +276,7 @@ def classify_relation(
     relation: Relation, constants: frozenset[str], device: torch.device, *, signed: bool = False
 ) -> NumericReport:
     """Classify one relation (see the module docstring for the rules)."""
-    names = {node.name for side in (relation.lhs, relation.rhs) for node in walk(side) if isinstance(node, Symbol)}
+    names = relation_names(relation)
     variables = tuple(sorted(names - constants))
     if not variables:
         return _decide_constant(relation, sorted(names))
@@ -226,9 +304,7 @@ def classify_relation(
         matches = int((residual.abs() <= tolerance * scale).sum())
         where = f"{listed} sampled as {description}"
         if matches == count:
-            identity = NumericReport(
-                "identity", f"it holds at all {count} sample points ({where})", False, count, masked, variables, count
-            )
+            identity = _identity(count, variables, description)
             if signed and domain == 0:
                 positive_identity = identity  # math mode: negative values must agree too
                 continue
@@ -244,14 +320,17 @@ def classify_relation(
             if difference is not None:
                 detail = f"the two sides differ by the constant {difference} at every sample point ({where})"
                 return NumericReport("contradiction", detail, False, count, masked, variables)
-        if matches == 0:
-            detail = f"the sides differ at all {count} random sample points, so it constrains {listed}"
-        else:
-            detail = f"it holds at {matches} of {count} random sample points, so it constrains {listed}"
-        return NumericReport("relation", detail, False, count, masked, variables, matches)
+        return _relation(count, matches, variables)
     if positive_identity is not None:
         return positive_identity
     return _classify_precisely(relation, variables, used_constants, pool)
+
+
+def relation_names(relation: Relation) -> frozenset[str]:
+    """The names used in one relation."""
+    return frozenset(
+        node.name for side in (relation.lhs, relation.rhs) for node in walk(side) if isinstance(node, Symbol)
+    )
 
 
 def _constant_difference(relation: Relation, points: list[dict[str, complex]], constants: frozenset[str]) -> str | None:

@@ -9,7 +9,9 @@ queue and optional dynamic batching.  No HTTP here: requests in, result dicts ou
   cannot be killed, so the computation finishes in the background; the core's input limits
   bound how long that can be (well under a second for any accepted text).
 * With ``batching`` on, single requests that arrive together (within ``batch_wait_ms``, up
-  to ``batch_max``) are scored in one compute job, recorded in the batch-size histogram.
+  to ``batch_max``) are scored in one compute job whose numeric checks run as one device
+  batch (:func:`phi_lab.validation.validate_each`), recorded in the batch-size histogram.
+  ``/validate/batch`` requests are always scored that way.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from typing import Any
 
 import torch
 
+from phi_lab.equations.binding import check_mode, normalize_units
 from phi_lab.errors import BudgetExceededError, InputError, OverloadedError
 from phi_lab.server.metrics import Metrics
 from phi_lab.server.settings import Settings
-from phi_lab.validation import validate
+from phi_lab.validation import validate, validate_each
 
 __all__ = ["Engine", "Job"]
 
@@ -151,13 +154,28 @@ class Engine:
         return result
 
     def _score_many(self, jobs: Sequence[Job]) -> list[Any]:
-        """Score jobs in order; an input error of one job is returned in its place, not raised."""
-        results: list[Any] = []
-        for job in jobs:
+        """Score jobs in order, their numeric checks as one device batch per (mode, units) group.
+
+        An input error of one group is returned in its jobs' places, not raised.
+        """
+        groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+        for position, job in enumerate(jobs):
+            groups.setdefault((job.mode, tuple(sorted((job.units or {}).items()))), []).append(position)
+        results: list[Any] = [None] * len(jobs)
+        for (mode, units), positions in groups.items():
             try:
-                results.append(self._score(job))
+                check_mode(mode)
+                declared = normalize_units(dict(units))
+                verdicts = validate_each([jobs[p].equation for p in positions], declared, mode, self.device)
             except InputError as error:
-                results.append(error)
+                for position in positions:
+                    results[position] = error
+                continue
+            for position, verdict in zip(positions, verdicts, strict=True):
+                result = verdict.to_dict()
+                result["worker_id"] = self.worker_id
+                results[position] = result
+        self.metrics.equations.inc(len(jobs))
         return results
 
     async def _batch_loop(self) -> None:

@@ -3,7 +3,8 @@
 On the first SIGTERM the worker reports ``draining`` (``/health`` → 503, new requests → 503
 with ``Retry-After``, which nginx retries on another worker), waits for in-flight requests
 to finish (at most ``grace_period_s``), then lets uvicorn close its sockets and exit with
-status 0.  A second signal, or SIGINT, stops it at once as uvicorn does.
+status 0.  SIGINT, or a second SIGTERM, skips the drain and goes straight to uvicorn's own
+shutdown (which stops accepting connections and waits for open ones).
 """
 
 from __future__ import annotations

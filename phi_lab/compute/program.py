@@ -1,0 +1,278 @@
+"""Compile many different syntax trees into one fixed-shape tensor program, and run it.
+
+Each expression becomes postfix code: ``PUSH`` instructions (a variable's samples or a
+constant) and operators that pop their operands and push the result.  A batch of B
+expressions is padded with ``NOP`` into an instruction tensor of shape (B, L); running it is
+L steps, each a handful of device operations over all B expressions and N sample points at
+once: the rows whose instruction at that step is, say, ``SIN`` are gathered and computed
+together.  So thousands of *different* expressions cost L steps, not B Python loops.
+
+Undefined results (division by zero, log of 0, overflow) become NaN/inf in their own sample
+and row only; callers mask them.  Values are complex (principal branches), as in
+:class:`phi_lab.compute.numeric.TorchArithmetic`, and follow the same conventions
+(``0 − z`` for negation, Γ on the real axis only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import torch
+
+from phi_lab.compute.device import complex_dtype
+from phi_lab.equations.evaluate import ComplexArithmetic, Undefined
+from phi_lab.equations.syntax import Call, Node, Number, Symbol
+
+__all__ = ["OPCODES", "Program", "compile_program", "gamma_on_real_axis", "run_program"]
+
+_UNARY = (
+    "neg", "sqrt", "exp", "log", "log10", "log2", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan",
+    "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "abs", "gamma",
+)  # fmt: skip
+_BINARY = ("add", "sub", "mul", "div", "pow", "root", "beta")
+#: Instruction codes: 0 pads, 1 pushes a variable, 2 pushes a constant, then the operators.
+OPCODES: dict[str, int] = {"nop": 0, "var": 1, "const": 2}
+OPCODES.update({name: 3 + index for index, name in enumerate(_UNARY + _BINARY)})
+_UNARY_CODES = frozenset(OPCODES[name] for name in _UNARY)
+_BINARY_CODES = frozenset(OPCODES[name] for name in _BINARY)
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """B compiled expressions, padded to a common length.
+
+    Attributes
+    ----------
+    code, argument:
+        (B, L) instruction codes and their arguments (variable or constant index).
+    constants:
+        (B, C) complex constants referenced by ``const`` instructions.
+    variables:
+        Per expression, the variable names in the order of ``var`` arguments.
+    outputs:
+        How many values each expression leaves on its stack (1, or 2 for a relation's sides).
+    depth:
+        The deepest stack any expression needs.
+    """
+
+    code: torch.Tensor
+    argument: torch.Tensor
+    constants: torch.Tensor
+    variables: tuple[tuple[str, ...], ...]
+    outputs: int
+    depth: int
+
+
+def compile_program(
+    expressions: Sequence[Sequence[Node]],
+    constant_values: Sequence[Mapping[str, complex]],
+    device: torch.device,
+    variable_orders: Sequence[Sequence[str]] | None = None,
+) -> Program:
+    """Compile B expressions, each a sequence of roots evaluated in order (e.g. ``(lhs, rhs)``).
+
+    Parameters
+    ----------
+    expressions:
+        For each expression, the trees whose values it leaves on the stack; all have the same count.
+    constant_values:
+        For each expression, values of the names that are constants (the rest are variables).
+    device:
+        Where the tensors live.
+    variable_orders:
+        For each expression, the order of its variables (the rows of its samples in
+        :func:`run_program`); default: order of first appearance.
+    """
+    outputs = {len(roots) for roots in expressions}
+    if len(outputs) > 1:
+        raise ValueError("every expression must leave the same number of values")
+    orders: Sequence[Sequence[str]] = variable_orders if variable_orders is not None else [()] * len(expressions)
+    compiled = [
+        _Compiler(values, order).compile(roots)
+        for roots, values, order in zip(expressions, constant_values, orders, strict=True)
+    ]
+    length = max((len(item.code) for item in compiled), default=1)
+    width = max((len(item.constants) for item in compiled), default=1) or 1
+    code = torch.zeros((len(compiled), length), dtype=torch.int64)
+    argument = torch.zeros((len(compiled), length), dtype=torch.int64)
+    constants = torch.zeros((len(compiled), width), dtype=torch.complex128)
+    for row, item in enumerate(compiled):
+        code[row, : len(item.code)] = torch.tensor(item.code, dtype=torch.int64)
+        argument[row, : len(item.arguments)] = torch.tensor(item.arguments, dtype=torch.int64)
+        if item.constants:
+            constants[row, : len(item.constants)] = torch.tensor(item.constants, dtype=torch.complex128)
+    dtype = complex_dtype(device)
+    return Program(
+        code=code.to(device),
+        argument=argument.to(device),
+        constants=constants.to(device=device, dtype=dtype),
+        variables=tuple(item.variables for item in compiled),
+        outputs=outputs.pop() if outputs else 1,
+        depth=max((item.depth for item in compiled), default=1),
+    )
+
+
+class _Compiler:
+    """Postfix code for one expression (private)."""
+
+    def __init__(self, constant_values: Mapping[str, complex], order: Sequence[str] = ()) -> None:
+        self.constant_values = constant_values
+        self.code: list[int] = []
+        self.arguments: list[int] = []
+        self.constants: list[complex] = []
+        self.variables: tuple[str, ...] = ()
+        self._variable_index: dict[str, int] = {name: index for index, name in enumerate(order)}
+        self.depth = 0
+        self._stack = 0
+
+    def compile(self, roots: Sequence[Node]) -> _Compiler:
+        for root in roots:
+            self._emit(root)
+        self.variables = tuple(self._variable_index)
+        return self
+
+    def _push(self, code: int, argument: int) -> None:
+        self.code.append(code)
+        self.arguments.append(argument)
+        self._stack += 1
+        self.depth = max(self.depth, self._stack)
+
+    def _operator(self, name: str, arity: int) -> None:
+        self.code.append(OPCODES[name])
+        self.arguments.append(0)
+        self._stack -= arity - 1
+
+    def _constant(self, value: complex) -> None:
+        self.constants.append(value)
+        self._push(OPCODES["const"], len(self.constants) - 1)
+
+    def _emit(self, node: Node) -> None:
+        if isinstance(node, Number):
+            self._constant(_number(node.value))
+        elif isinstance(node, Symbol):
+            if node.name in self.constant_values:
+                self._constant(self.constant_values[node.name])
+            else:
+                index = self._variable_index.setdefault(node.name, len(self._variable_index))
+                self._push(OPCODES["var"], index)
+        elif isinstance(node, Call):
+            for child in node.args:
+                self._emit(child)
+            self._operator(node.function, len(node.args))
+        else:
+            self._emit(node.args[0])
+            if node.op == "neg":
+                self._operator("neg", 1)
+                return
+            for child in node.args[1:]:  # n-ary + and × become chains of binary operations
+                self._emit(child)
+                self._operator(node.op, 2)
+
+
+def _number(value: Fraction) -> complex:
+    try:
+        return ComplexArithmetic().number(value)
+    except Undefined:
+        return complex("nan")
+
+
+def run_program(program: Program, samples: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Run ``program`` on sample values and return (B, outputs, N) complex results.
+
+    Parameters
+    ----------
+    program:
+        From :func:`compile_program`.
+    samples:
+        For each expression, a (V_b, N) tensor of values of its variables (in the order of
+        ``program.variables[b]``); V_b may be 0.
+    """
+    code, argument = program.code, program.argument
+    batch, length = code.shape
+    points = next((tensor.shape[1] for tensor in samples if tensor.numel()), 1)
+    dtype = program.constants.dtype
+    device = code.device
+    width = max((tensor.shape[0] for tensor in samples), default=0) or 1
+    variables = torch.zeros((batch, width, points), dtype=dtype, device=device)
+    for row, tensor in enumerate(samples):
+        if tensor.numel():
+            variables[row, : tensor.shape[0]] = tensor.to(device=device, dtype=dtype)
+    stack = torch.zeros((batch, program.depth + 1, points), dtype=dtype, device=device)
+    pointer = torch.zeros(batch, dtype=torch.int64, device=device)
+    rows = torch.arange(batch, device=device)
+    for step in range(length):
+        instruction = code[:, step]
+        present = set(torch.unique(instruction).tolist())
+        if present == {OPCODES["nop"]}:
+            continue
+        for opcode in present:
+            if opcode == OPCODES["nop"]:
+                continue
+            selected = rows[instruction == opcode]
+            top = pointer[selected]
+            if opcode == OPCODES["var"]:
+                stack[selected, top] = variables[selected, argument[selected, step]]
+                pointer[selected] += 1
+            elif opcode == OPCODES["const"]:
+                value = program.constants[selected, argument[selected, step]]
+                stack[selected, top] = value[:, None].expand(-1, points)
+                pointer[selected] += 1
+            elif opcode in _UNARY_CODES:
+                stack[selected, top - 1] = _apply_unary(opcode, stack[selected, top - 1])
+            else:
+                left, right = stack[selected, top - 2], stack[selected, top - 1]
+                stack[selected, top - 2] = _apply_binary(opcode, left, right)
+                pointer[selected] -= 1
+    return stack[:, : program.outputs]
+
+
+_NAMES = {code: name for name, code in OPCODES.items()}
+_REAL_LOG = {"log10": 10.0, "log2": 2.0}
+
+
+def _apply_unary(opcode: int, x: torch.Tensor) -> torch.Tensor:
+    name = _NAMES[opcode]
+    if name == "neg":
+        return 0 - x
+    if name in _REAL_LOG:
+        return torch.log(x) / torch.log(torch.tensor(_REAL_LOG[name], dtype=x.real.dtype, device=x.device))
+    if name == "abs":
+        return torch.abs(x).to(x.dtype)
+    if name == "gamma":
+        return gamma_on_real_axis(x)
+    if name == "cot":
+        return 1 / torch.tan(x)
+    if name == "sec":
+        return 1 / torch.cos(x)
+    if name == "csc":
+        return 1 / torch.sin(x)
+    result: torch.Tensor = getattr(torch, name)(x)
+    return result
+
+
+def _apply_binary(opcode: int, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+    name = _NAMES[opcode]
+    if name == "add":
+        return left + right
+    if name == "sub":
+        return left - right
+    if name == "mul":
+        return left * right
+    if name == "div":
+        return left / right
+    if name == "pow":
+        return torch.pow(left, right)
+    if name == "root":
+        return torch.pow(left, 1 / right)
+    return gamma_on_real_axis(left) * gamma_on_real_axis(right) / gamma_on_real_axis(left + right)  # beta
+
+
+def gamma_on_real_axis(x: torch.Tensor) -> torch.Tensor:
+    """Γ on the real axis (sign from the reflection pattern); NaN off it."""
+    real = x.real
+    magnitude = torch.exp(torch.lgamma(real))
+    negative_odd = (real < 0) & (torch.floor(real).remainder(2) == 1)
+    value = (torch.where(negative_odd, -magnitude, magnitude)).to(x.dtype)
+    return torch.where(x.imag == 0, value, torch.full_like(value, complex("nan")))
