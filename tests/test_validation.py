@@ -145,6 +145,7 @@ def test_layer_contracts_hold() -> None:
         ("sqrt(x^2) = x", {"mode": "math"}, "relation", True),  # false for negative x
         ("sqrt(x^2) = x", {}, "identity", True),  # auto mode samples positive quantities
         ("E_k = ½mv²", {}, "relation", True),
+        ("x = 1e400/3", {}, "relation", True),  # a literal quotient beyond double range
     ],
 )
 def test_regressions(text: str, kwargs: dict[str, str], kind: str, valid: bool) -> None:

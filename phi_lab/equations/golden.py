@@ -24,6 +24,7 @@ grows with every digit of φ a literal gets right and stays below the 1.0 of an 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 from phi_lab.equations.evaluate import ComplexArithmetic, MpArithmetic, Undefined, compare_precisely, evaluate
@@ -148,7 +149,7 @@ def _best_literal(syntax: Syntax) -> tuple[float, str]:
             value: float | None = None
             written = ""
             if isinstance(node, Number) and node.value.denominator != 1:
-                value, written = float(node.value), node.text
+                value, written = _as_float(node.value), node.text
             elif (
                 isinstance(node, Operation)
                 and node.op == "div"
@@ -157,9 +158,18 @@ def _best_literal(syntax: Syntax) -> tuple[float, str]:
                 numerator, denominator = node.args
                 assert isinstance(numerator, Number) and isinstance(denominator, Number)
                 if denominator.value != 0:
-                    value, written = float(numerator.value / denominator.value), f"{numerator.text}/{denominator.text}"
-            if value is not None:
+                    value = _as_float(numerator.value / denominator.value)
+                    written = f"{numerator.text}/{denominator.text}"
+            if value is not None and math.isfinite(value):
                 credit = literal_credit(value)
                 if credit > best:
                     best, text = credit, written
     return best, text
+
+
+def _as_float(value: Fraction) -> float:
+    """The literal as a double; infinity when it is beyond double range (it is then no φ^k)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf

@@ -15,14 +15,18 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import phi_lab
 from phi_lab.compute.device import resolve_device
@@ -108,6 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _phi_lab_error(_request: Request, error: PhiLabError) -> Response:
         return _error_response(error)
 
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
     @app.get("/health", response_class=PlainTextResponse, responses={503: {"description": "Starting or draining"}})
     async def health() -> PlainTextResponse:
         """``healthy`` once the worker can serve; 503 while starting or draining."""
@@ -170,22 +177,42 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _json(content: Any) -> Response:
-    return Response(json.dumps(content, ensure_ascii=False, allow_nan=False), media_type="application/json")
+def _json(content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """JSON as UTF-8; text that cannot be UTF-8 (a lone surrogate echoed back) goes out as \\u escapes."""
+    text = json.dumps(content, ensure_ascii=False, allow_nan=False)
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:
+        body = json.dumps(content, ensure_ascii=True, allow_nan=False).encode("ascii")
+    return Response(body, status_code=status_code, headers=headers, media_type="application/json")
 
 
 def _error_response(error: PhiLabError) -> Response:
     """The one place that maps the PhiLabError tree to HTTP statuses."""
     if isinstance(error, OverloadedError):
-        headers = {"Retry-After": str(max(1, round(error.retry_after)))}
-        return JSONResponse({"detail": str(error)}, status_code=503, headers=headers)
+        return _json({"detail": str(error)}, 503, {"Retry-After": str(max(1, round(error.retry_after)))})
     if isinstance(error, BudgetExceededError):
-        return JSONResponse({"detail": str(error)}, status_code=504)
+        return _json({"detail": str(error)}, 504)
     if isinstance(error, InputError):
-        return JSONResponse({"detail": str(error)}, status_code=422)
+        return _json({"detail": str(error)}, 422)
     if isinstance(error, DeviceError):
-        return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
-    return JSONResponse({"detail": str(error)}, status_code=500)
+        return _json({"detail": str(error)}, 503, {"Retry-After": "5"})
+    return _json({"detail": str(error)}, 500)
+
+
+async def _invalid_request(_request: Request, error: Exception) -> Response:
+    """FastAPI's 422 for a malformed body, made safe for input that cannot be UTF-8."""
+    assert isinstance(error, RequestValidationError)
+    return _json({"detail": jsonable_encoder(error.errors())}, 422)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """A body FastAPI cannot even decode (not UTF-8, nested past the JSON parser's depth)
+    is malformed JSON too: 422, as documented, instead of FastAPI's bare 400."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400:
+        return _json({"detail": f"the request body is not valid JSON ({error.detail})"}, 422)
+    return await http_exception_handler(request, error)
 
 
 def _sample_device_memory(metrics: Metrics, device_type: str) -> None:
