@@ -4,7 +4,8 @@ On the first SIGTERM the worker reports ``draining`` (``/health`` → 503, new r
 with ``Retry-After``, which nginx retries on another worker), waits for in-flight requests
 to finish (at most ``grace_period_s``), then lets uvicorn close its sockets and exit with
 status 0.  SIGINT, or a second SIGTERM, skips the drain and goes straight to uvicorn's own
-shutdown (which stops accepting connections and waits for open ones).
+shutdown (which stops accepting connections and waits for open ones); uvicorn then re-raises
+that signal, so the exit status is the signal's (130 or 143).
 """
 
 from __future__ import annotations
