@@ -1,0 +1,719 @@
+"""The master list: validated equations kept in one SQLite file, one row per relation.
+
+::
+
+    with MasterList() as master:                     # the per-user file (see below)
+        master.add(pl.validate("E = mc²"), tags=("relativity",))
+        master.add(pl.validate("m c^2 = E")).added   # False: the same relation, already there
+        master.add(client.validate("F = m*a"))       # a WorkerClient row: source = its worker_id
+        df = master.to_frame()
+
+This module owns the file's schema, the normal form that identifies a relation, the
+translation of SQLite's errors into :mod:`phi_lab.errors`, and the one function that reads
+the environment for the file's location.
+
+Where the file lives
+--------------------
+:func:`default_path` is the only place the environment is read: ``$PHI_LAB_MASTER_LIST`` if
+set (``~`` expanded), else ``$XDG_DATA_HOME/phi_lab/master.sqlite3``, with ``XDG_DATA_HOME``
+defaulting to ``~/.local/share`` (a relative ``XDG_DATA_HOME`` is ignored, as the XDG spec
+says).  ``MasterList(path)`` overrides it; ``":memory:"`` gives a private in-memory list.
+Missing parent directories are created.
+
+Identity of a relation
+----------------------
+A row's key is its *normal form*, :func:`normal_form`:
+``canonical_form(parse_syntax(text, declared unit names))``.  Spellings that differ only in
+notation, operand order of ``+``/``×``, the side of ``=`` or the order of the relations of a
+system share one key: ``E = mc²``, ``E = m*c**2`` and ``m c^2 = E`` are one row; ``E = mc³``
+is another.  Text that does not parse has no normal form and is refused
+(:class:`~phi_lab.errors.InputError`): only verdicts on parseable text are kept.  Adding a
+relation that is already there changes nothing: the first row stays as it was (verdict,
+note, tags, source) and the outcome says ``added=False``; use :meth:`MasterList.set_note`
+to change a note.
+
+Schema (``PRAGMA user_version`` = :data:`SCHEMA_VERSION`; created when missing)
+-------------------------------------------------------------------------------
+One table, ``relations``, whose columns are :data:`COLUMNS`:
+
+=================  ===================================================================
+``id``             integer key, increasing and never reused (``AUTOINCREMENT``; may skip values)
+``equation``       the text as typed (the first spelling added)
+``normal_form``    the key (``UNIQUE``)
+``valid`` …        ``valid`` (0/1), ``kind``, ``confidence``, ``betti`` (JSON ``[b0, b1, b2]``),
+                   ``chi``, ``phi_coherence``, ``explanation``, ``checks`` (JSON list of
+                   ``{"name", "status", "detail"}``), ``catalog``: the verdict's fields
+``units``          JSON object: the declared units (canonical symbol → unit string)
+``mode``           ``auto``, ``physics`` or ``math``
+``source``         ``"local"``, or the ``worker_id`` of the worker that validated it
+``validated_at``   UTC ISO-8601 time the verdict was recorded (a verdict carries no time
+                   of its own, so this is when it was added)
+``note``           free text, or NULL
+``tags``           JSON list of strings (JSON rather than comma text, so a tag may
+                   contain a comma)
+=================  ===================================================================
+
+Concurrency and durability
+--------------------------
+WAL journal, ``synchronous=NORMAL``, a busy timeout (10 s by default), every write one
+``BEGIN IMMEDIATE`` transaction, inserts as ``INSERT … ON CONFLICT(normal_form) DO
+NOTHING``: several processes may add to one file at once and lose nothing, and a writer
+killed mid-transaction leaves every committed row intact.  Each :class:`MasterList` holds
+one connection, opened with ``check_same_thread=False`` and used under a lock, so one
+instance may be shared by threads (their calls take turns); processes each open their own
+(never share an instance across ``fork``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import operator
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from phi_lab.equations.parser import parse_syntax
+from phi_lab.equations.syntax import canonical_form
+from phi_lab.equations.verdict import Check, ValidationResult
+from phi_lab.errors import BudgetExceededError, InputError, ParseError, PhiLabError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "SCHEMA_VERSION",
+    "AddOutcome",
+    "Entry",
+    "MasterList",
+    "default_path",
+    "normal_form",
+]
+
+#: Version of the file's schema, kept in ``PRAGMA user_version``.
+SCHEMA_VERSION = 1
+#: Columns of the ``relations`` table, of :meth:`MasterList.to_frame` and of the CSV export, in order.
+COLUMNS = (
+    "id",
+    "equation",
+    "normal_form",
+    "valid",
+    "kind",
+    "confidence",
+    "betti",
+    "chi",
+    "phi_coherence",
+    "explanation",
+    "checks",
+    "catalog",
+    "units",
+    "mode",
+    "source",
+    "validated_at",
+    "note",
+    "tags",
+)
+#: Columns held as JSON text in the file (and in the CSV export).
+_JSON_COLUMNS = frozenset({"betti", "checks", "units", "tags"})
+#: ``source`` of a verdict computed on this machine (the same value as ``WorkerClient``'s fallback).
+_LOCAL_SOURCE = "local"
+_MEMORY = ":memory:"
+
+_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS relations (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        equation      TEXT    NOT NULL,
+        normal_form   TEXT    NOT NULL UNIQUE,
+        valid         INTEGER NOT NULL CHECK (valid IN (0, 1)),
+        kind          TEXT    NOT NULL,
+        confidence    REAL    NOT NULL,
+        betti         TEXT    NOT NULL,
+        chi           INTEGER NOT NULL,
+        phi_coherence REAL    NOT NULL,
+        explanation   TEXT    NOT NULL,
+        checks        TEXT    NOT NULL,
+        catalog       TEXT,
+        units         TEXT    NOT NULL,
+        mode          TEXT    NOT NULL,
+        source        TEXT    NOT NULL,
+        validated_at  TEXT    NOT NULL,
+        note          TEXT,
+        tags          TEXT    NOT NULL
+    )
+    """,
+    f"PRAGMA user_version = {SCHEMA_VERSION}",
+)
+_INSERT = (
+    f"INSERT INTO relations ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))}) "
+    "ON CONFLICT(normal_form) DO NOTHING"
+)
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM relations"
+
+
+def default_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the master list lives when no path is given: the one place the environment is read.
+
+    Parameters
+    ----------
+    environ:
+        The environment to read; :data:`os.environ` by default.
+
+    Returns
+    -------
+    Path
+        ``$PHI_LAB_MASTER_LIST`` if set and not empty, else
+        ``$XDG_DATA_HOME/phi_lab/master.sqlite3`` (``XDG_DATA_HOME`` defaults to
+        ``~/.local/share`` and is ignored unless absolute).
+    """
+    env = os.environ if environ is None else environ
+    explicit = env.get("PHI_LAB_MASTER_LIST", "")
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = env.get("XDG_DATA_HOME", "")
+    base = Path(data_home) if data_home and Path(data_home).is_absolute() else Path.home() / ".local" / "share"
+    return base / "phi_lab" / "master.sqlite3"
+
+
+def normal_form(text: str, units: Mapping[str, str] | None = None) -> str:
+    """The key of the relation ``text`` states: equal for spellings of the same relation.
+
+    Parameters
+    ----------
+    text:
+        Equation text, as for :func:`phi_lab.validate`.
+    units:
+        The units it was (or would be) validated with; their names are kept whole when
+        letters are split, exactly as :func:`phi_lab.validate` reads the text.
+
+    Returns
+    -------
+    str
+        ``canonical_form(parse_syntax(text, declared))``, e.g. ``=(E,mul(m,pow(c,2)))``.
+
+    Raises
+    ------
+    InputError
+        If the text does not parse (it has no normal form), or a unit is unusable.
+    """
+    return _normal_form(text, _declared(units))
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What :meth:`MasterList.add` did with one verdict.
+
+    Attributes
+    ----------
+    id:
+        The row's id (the existing row's when the relation was already there).
+    added:
+        True when a new row was written, False when the relation was already there.
+    normal_form:
+        The relation's key.
+    """
+
+    id: int
+    added: bool
+    normal_form: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of the master list, decoded (JSON columns parsed, ``validated_at`` a UTC datetime)."""
+
+    id: int
+    equation: str
+    normal_form: str
+    valid: bool
+    kind: str
+    confidence: float
+    betti: tuple[int, int, int]
+    chi: int
+    phi_coherence: float
+    explanation: str
+    checks: tuple[Check, ...]
+    catalog: str | None
+    units: dict[str, str]
+    mode: str
+    source: str
+    validated_at: datetime
+    note: str | None
+    tags: tuple[str, ...]
+
+
+class MasterList:
+    """The master list of validated equations, in one SQLite file (see the module docstring).
+
+    Parameters
+    ----------
+    path:
+        The file; :func:`default_path` when ``None``; ``":memory:"`` for a private
+        in-memory list.  Missing parent directories are created.
+    timeout:
+        Seconds a write waits for another writer before giving up (the busy timeout).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened, is not a SQLite database, holds other tables, or was
+        written by a newer schema.
+    BudgetExceededError
+        If another writer holds the file for longer than ``timeout`` while it is set up.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, timeout: float = 10.0) -> None:
+        if path is None:
+            path = default_path()
+        self.path = _MEMORY if os.fspath(path) == _MEMORY else Path(path)
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        with self._translated():
+            if isinstance(self.path, Path):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection: sqlite3.Connection | None = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        try:
+            self._set_up()
+        except BaseException:
+            self.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"MasterList({os.fspath(self.path)!r})"
+
+    def __enter__(self) -> MasterList:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (again is a no-op); every later call raises ``InputError``."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def add(
+        self,
+        result: ValidationResult | Mapping[str, Any],
+        *,
+        units: Mapping[str, str] | None = None,
+        note: str | None = None,
+        tags: Iterable[str] = (),
+        source: str | None = None,
+    ) -> AddOutcome:
+        """Add one verdict, unless its relation is already there.
+
+        Parameters
+        ----------
+        result:
+            A :class:`~phi_lab.ValidationResult`, or a ``to_dict()`` row such as
+            ``WorkerClient.validate`` returns (its ``worker_id`` becomes the source).
+        units:
+            The units it was validated with: they decide how the text's letters split, and
+            are stored with the row.
+        note:
+            Free text kept with the row.
+        tags:
+            Strings kept with the row (a bare string is refused: pass ``("tag",)``).
+        source:
+            Overrides the source: by default the row's ``worker_id``, else ``"local"``.
+
+        Returns
+        -------
+        AddOutcome
+            ``added`` is False when the relation was already there; the stored row is then
+            left exactly as it was (the new verdict, note and tags are not kept).
+
+        Raises
+        ------
+        InputError
+            If the verdict's text does not parse, or the row or an argument is unusable.
+        BudgetExceededError
+            If another writer held the file for longer than the busy timeout.
+        """
+        return self.add_many([result], units=units, note=note, tags=tags, source=source)[0]
+
+    def add_many(
+        self,
+        results: Iterable[ValidationResult | Mapping[str, Any]],
+        *,
+        units: Mapping[str, str] | None = None,
+        note: str | None = None,
+        tags: Iterable[str] = (),
+        source: str | None = None,
+    ) -> list[AddOutcome]:
+        """Add many verdicts in one transaction: all of them, or (on any error) none.
+
+        Parameters are as for :meth:`add`, applied to every result.  Every result is checked
+        before the file is touched; a relation repeated within ``results`` is added once.
+
+        Returns
+        -------
+        list of AddOutcome
+            One per result, in order.
+        """
+        declared = _declared(units)
+        units_json = json.dumps(dict(sorted(declared.items())), ensure_ascii=False)
+        checked_note, tags_json = _note(note), _tags(tags)
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        rows = [
+            _row(
+                result,
+                declared=declared,
+                now=now,
+                units_json=units_json,
+                note=checked_note,
+                tags=tags_json,
+                source=source,
+            )
+            for result in results
+        ]
+        outcomes: list[AddOutcome] = []
+        with self._write() as connection:
+            for row in rows:
+                cursor = connection.execute(_INSERT, row)
+                key = row[1]
+                if cursor.rowcount == 1 and cursor.lastrowid is not None:
+                    outcomes.append(AddOutcome(cursor.lastrowid, True, key))
+                else:
+                    found = connection.execute("SELECT id FROM relations WHERE normal_form = ?", (key,))
+                    outcomes.append(AddOutcome(int(found.fetchone()[0]), False, key))
+        return outcomes
+
+    def get(self, key: int | str) -> Entry | None:
+        """The row with id ``key`` (an int) or normal form ``key`` (a str), or ``None``.
+
+        Use :func:`normal_form` to look up equation text: ``get(normal_form("E = mc²"))``.
+        """
+        if isinstance(key, bool) or not isinstance(key, int | str):
+            raise InputError(f"look rows up by id (int) or normal form (str), not {type(key).__name__}")
+        column = "id" if isinstance(key, int) else "normal_form"
+        with self._read() as connection:
+            row = connection.execute(f"{_SELECT} WHERE {column} = ?", (key,)).fetchone()
+        return None if row is None else _entry(row)
+
+    def __len__(self) -> int:
+        with self._read() as connection:
+            (count,) = connection.execute("SELECT count(*) FROM relations").fetchone()
+        return int(count)
+
+    def __contains__(self, text: object) -> bool:
+        """True when the relation ``text`` states (read without units) is in the list.
+
+        Text that does not parse, or anything that is not text, is never in the list.
+        """
+        if not isinstance(text, str):
+            return False
+        try:
+            key = _normal_form(text, {})
+        except InputError:
+            return False
+        with self._read() as connection:
+            found = connection.execute("SELECT 1 FROM relations WHERE normal_form = ?", (key,)).fetchone()
+        return found is not None
+
+    def remove(self, id: int) -> None:
+        """Delete the row with this id.
+
+        Raises
+        ------
+        KeyError
+            If there is no such row.
+        """
+        with self._write() as connection:
+            if connection.execute("DELETE FROM relations WHERE id = ?", (id,)).rowcount != 1:
+                raise KeyError(id)
+
+    def set_note(self, id: int, note: str | None) -> None:
+        """Replace the note of the row with this id (``None`` clears it).
+
+        Raises
+        ------
+        KeyError
+            If there is no such row.
+        """
+        value = _note(note)
+        with self._write() as connection:
+            if connection.execute("UPDATE relations SET note = ? WHERE id = ?", (value, id)).rowcount != 1:
+                raise KeyError(id)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every row as a pandas DataFrame, in id order, with the columns :data:`COLUMNS`.
+
+        ``betti`` and ``tags`` are tuples, ``checks`` a list of ``{"name", "status",
+        "detail"}`` dicts (as in ``to_dict()``), ``units`` a dict, ``valid`` a bool and
+        ``validated_at`` a UTC datetime; a missing ``catalog`` or ``note`` reads as pandas'
+        missing value.
+        """
+        import pandas as pd
+
+        with self._read() as connection:
+            rows = connection.execute(f"{_SELECT} ORDER BY id").fetchall()
+        records = []
+        for row in rows:
+            entry = _entry(row)
+            record = {column: getattr(entry, column) for column in COLUMNS}
+            record["checks"] = [check.to_dict() for check in entry.checks]
+            records.append(record)
+        frame = pd.DataFrame(records, columns=list(COLUMNS))
+        frame["validated_at"] = pd.to_datetime(frame["validated_at"], utc=True)
+        return frame
+
+    def export_csv(self, path: str | os.PathLike[str]) -> Path:
+        """Write every row to a CSV file (UTF-8, header :data:`COLUMNS`, id order).
+
+        Values are as stored: ``betti``, ``checks``, ``units`` and ``tags`` are JSON text,
+        ``valid`` is ``true``/``false``, a missing ``catalog`` or ``note`` is empty.  The file
+        is written beside its destination and moved into place, so it is never half-written.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        target = Path(path)
+        with self._read() as connection:
+            rows = connection.execute(f"{_SELECT} ORDER BY id").fetchall()
+        partial = target.with_name(f".{target.name}.partial")
+        with partial.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(COLUMNS)
+            for row in rows:
+                writer.writerow(_csv_value(column, value) for column, value in zip(COLUMNS, row, strict=True))
+        partial.replace(target)
+        return target
+
+    # -- the connection --------------------------------------------------------------------
+
+    def _set_up(self) -> None:
+        """WAL, synchronous=NORMAL, and the schema when the file has none yet."""
+        with self._read() as connection:
+            # WAL lets readers and one writer work at once; NORMAL syncs the WAL at checkpoints
+            # rather than at every commit: a killed process loses no committed transaction and
+            # the file never corrupts; only a power cut or OS crash may roll back the last few
+            # commits.  That suits a list that can be re-validated, and keeps small adds cheap.
+            connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            connection.execute("PRAGMA synchronous = NORMAL")
+            (version,) = connection.execute("PRAGMA user_version").fetchone()
+        if version == SCHEMA_VERSION:
+            return
+        with self._write() as connection:
+            (version,) = connection.execute("PRAGMA user_version").fetchone()  # another process may have won
+            if version > SCHEMA_VERSION:
+                raise InputError(
+                    f"{self!r} has schema version {version}, newer than this phi_lab's ({SCHEMA_VERSION}): "
+                    "upgrade phi_lab"
+                )
+            if version == 0:
+                others = connection.execute(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'table' AND name NOT IN ('relations', 'sqlite_sequence')"
+                ).fetchall()
+                if others:
+                    names = ", ".join(sorted(name for (name,) in others))
+                    raise InputError(f"{self!r} is a SQLite file with other tables ({names}), not a master list")
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock, with SQLite's errors translated."""
+        with self._lock, self._translated():
+            if self._connection is None:
+                raise InputError(f"{self!r} is closed")
+            yield self._connection
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises."""
+        with self._read() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        """The one place SQLite's errors become phi_lab errors."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _translate(exc, repr(self), self.timeout) from exc
+        except OSError as exc:  # creating the parent directory
+            raise InputError(f"cannot open {self!r}: {exc}") from exc
+
+
+def _translate(exc: sqlite3.Error, where: str, timeout: float) -> PhiLabError:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return BudgetExceededError(f"{where} stayed locked by another writer for over {timeout:g} s ({exc})", timeout)
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_CANTOPEN", "SQLITE_CONSTRAINT")):
+        return InputError(f"{where} is unusable: {exc}")
+    if isinstance(exc, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+        return InputError(f"{where} was misused: {exc}")
+    # Disk full, read-only file, I/O errors: no leaf of phi_lab.errors names them yet.
+    return PhiLabError(f"{where}: {exc}")
+
+
+# -- rows in and out ------------------------------------------------------------------------
+
+
+def _declared(units: Mapping[str, str] | None) -> dict[str, str]:
+    if not units:
+        return {}
+    from phi_lab.equations.binding import normalize_units  # SymPy and pint: only when units are given
+
+    return normalize_units(units)
+
+
+def _normal_form(text: str, declared: Mapping[str, str]) -> str:
+    try:
+        return canonical_form(parse_syntax(text, frozenset(declared)))
+    except ParseError as exc:
+        raise InputError(
+            f"{text!r} cannot go on the master list: it does not parse ({exc}), so it has no normal form"
+        ) from exc
+
+
+def _note(note: str | None) -> str | None:
+    if note is not None and not isinstance(note, str):
+        raise InputError(f"a note is text or None, not {type(note).__name__}")
+    return note
+
+
+def _tags(tags: Iterable[str]) -> str:
+    if isinstance(tags, str):
+        raise InputError(f"tags are a collection of strings; for one tag pass ({tags!r},)")
+    kept: list[str] = []
+    for tag in tags:
+        if not isinstance(tag, str) or not tag:
+            raise InputError(f"a tag is a non-empty string, not {tag!r}")
+        if tag not in kept:
+            kept.append(tag)
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def _row(
+    result: ValidationResult | Mapping[str, Any],
+    *,
+    declared: Mapping[str, str],
+    now: str,
+    units_json: str,
+    note: str | None,
+    tags: str,
+    source: str | None,
+) -> tuple[Any, ...]:
+    """The values of one insert (every column but ``id``), after checking the verdict."""
+    if isinstance(result, ValidationResult):
+        verdict, worker = result, None
+    elif isinstance(result, Mapping):
+        verdict, worker = _verdict(result), result.get("worker_id")
+    else:
+        raise InputError(f"add a ValidationResult or its to_dict() row, not {type(result).__name__}")
+    origin = source if source is not None else worker if worker is not None else _LOCAL_SOURCE
+    if not isinstance(origin, str) or not origin:
+        raise InputError(f"a source is a non-empty string (a worker id or 'local'), not {origin!r}")
+    key = _normal_form(verdict.equation, declared)
+    if verdict.kind == "unparseable":  # the text parses here, but not as it was validated (other units?)
+        raise InputError(f"{verdict.equation!r} cannot go on the master list: its verdict says it does not parse")
+    return (
+        verdict.equation,
+        key,
+        int(verdict.valid),
+        verdict.kind,
+        verdict.confidence,
+        json.dumps(list(verdict.betti)),
+        verdict.chi,
+        verdict.phi_coherence,
+        verdict.explanation,
+        json.dumps([check.to_dict() for check in verdict.checks], ensure_ascii=False),
+        verdict.catalog,
+        units_json,
+        verdict.mode,
+        origin,
+        now,
+        note,
+        tags,
+    )
+
+
+def _verdict(row: Mapping[str, Any]) -> ValidationResult:
+    """A ``to_dict()`` row (from a worker, JSON or a DataFrame) back as a checked ValidationResult."""
+    try:
+        valid = row["valid"]
+        if valid not in (True, False):
+            raise ValueError(f"'valid' is true or false, not {valid!r}")
+        equation = row["equation"]
+        if not isinstance(equation, str):
+            raise TypeError(f"'equation' is text, not {type(equation).__name__}")
+        betti = tuple(operator.index(value) for value in row["betti"])
+        if len(betti) != 3:
+            raise ValueError(f"'betti' has three numbers, not {len(betti)}")
+        catalog = row.get("catalog")
+        return ValidationResult(
+            valid=bool(valid),
+            confidence=float(row["confidence"]),
+            betti=(betti[0], betti[1], betti[2]),
+            chi=operator.index(row["chi"]),
+            phi_coherence=float(row["phi_coherence"]),
+            explanation=str(row["explanation"]),
+            processing_time_ms=float(row.get("processing_time_ms", 0.0)),
+            equation=equation,
+            kind=str(row["kind"]),
+            mode=str(row.get("mode", "auto")),
+            checks=tuple(Check(str(c["name"]), str(c["status"]), str(c["detail"])) for c in row.get("checks", ())),
+            catalog=catalog if isinstance(catalog, str) else None,  # None, or NaN from a DataFrame
+        )
+    except KeyError as exc:
+        raise InputError(f"a result row needs the field {exc.args[0]!r} (rows are ValidationResult.to_dict())") from exc
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"not a usable result row: {exc}") from exc
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    values = dict(zip(COLUMNS, row, strict=True))
+    b0, b1, b2 = json.loads(values["betti"])
+    return Entry(
+        id=values["id"],
+        equation=values["equation"],
+        normal_form=values["normal_form"],
+        valid=bool(values["valid"]),
+        kind=values["kind"],
+        confidence=values["confidence"],
+        betti=(b0, b1, b2),
+        chi=values["chi"],
+        phi_coherence=values["phi_coherence"],
+        explanation=values["explanation"],
+        checks=tuple(Check(**check) for check in json.loads(values["checks"])),
+        catalog=values["catalog"],
+        units=json.loads(values["units"]),
+        mode=values["mode"],
+        source=values["source"],
+        validated_at=datetime.fromisoformat(values["validated_at"]),
+        note=values["note"],
+        tags=tuple(json.loads(values["tags"])),
+    )
+
+
+def _csv_value(column: str, value: object) -> object:
+    if column == "valid":
+        return "true" if value else "false"
+    return "" if value is None else value

@@ -1,0 +1,161 @@
+"""HTML for the widgets: the result card, messages and the results table.
+
+Pure functions from values to strings, so tests read exactly what a notebook shows.
+Every piece of text that came from a user or a result passes through :func:`html.escape`;
+the only markup is the literal tags written here.  No JavaScript.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from phi_lab.equations.verdict import ValidationResult
+
+__all__ = ["SORT_COLUMNS", "marked_text", "message_card", "result_card", "results_table"]
+
+GREEN, RED, GREY = "#1a7f37", "#cf222e", "#6e7781"
+_STATUS = {"pass": ("✓ pass", GREEN), "fail": ("✗ fail", RED), "skip": ("– skip", GREY)}
+_CARD = "font-family:system-ui,sans-serif;font-size:13px;line-height:1.45;max-width:44em"
+_CELL = "padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #d0d7de"
+#: Columns the results table can be sorted by (those present in the frame), with their labels.
+SORT_COLUMNS = {
+    "#": "input order",
+    "equation": "equation",
+    "valid": "verdict",
+    "confidence": "confidence",
+    "kind": "kind",
+    "chi": "χ",
+    "phi_coherence": "φ-coherence",
+    "catalog": "catalog",
+    "processing_time_ms": "time (ms)",
+    "worker_id": "worker",
+}
+#: Rows rendered at most; the rest are counted, not drawn.
+MAX_ROWS = 500
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _badge(valid: bool) -> str:
+    label, colour = ("VALID", GREEN) if valid else ("INVALID", RED)
+    return (
+        f'<span class="phi-lab-verdict" style="background:{colour};color:#fff;font-weight:bold;'
+        f'padding:1px 8px;border-radius:4px">{label}</span>'
+    )
+
+
+def _bar(fraction: float, colour: str, width: str = "12em") -> str:
+    percent = max(0.0, min(1.0, fraction)) * 100
+    return (
+        f'<span style="display:inline-block;width:{width};height:0.7em;background:#d0d7de;'
+        f'border-radius:3px;vertical-align:middle"><span style="display:block;width:{percent:.1f}%;'
+        f'height:100%;background:{colour};border-radius:3px"></span></span>'
+    )
+
+
+def message_card(title: str, message: str) -> str:
+    """A card that shows a problem (bad units, an unknown mode, a missing module) in words."""
+    return (
+        f'<div class="phi-lab-card" style="{_CARD};border-left:4px solid {RED};padding-left:8px">'
+        f"<b>{_e(title)}</b><br>{_e(message)}</div>"
+    )
+
+
+def marked_text(text: str, column: int, width: int = 80) -> str:
+    """``text`` in a ``<pre>``, the character at 1-based ``column`` in ``<mark>``, a ``^`` below it.
+
+    A column just past the end (the text ended too soon) marks a blank; long texts are cut
+    to ``width`` characters around the column, with ``…`` where they were cut.
+    """
+    flat = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    index = max(0, column - 1)
+    start = max(0, min(index - width // 2, len(flat) - width))
+    end = start + width
+    before, at, after = flat[start:index], flat[index : index + 1] or " ", flat[index + 1 : end]
+    left = "…" if start > 0 else ""
+    right = "…" if end < len(flat) else ""
+    pointer = " " * (len(left) + len(before)) + "^"
+    return (
+        '<pre class="phi-lab-parse-error" style="margin:4px 0;padding:4px;background:#f6f8fa">'
+        f'{_e(left + before)}<mark style="background:#ffd33d">{_e(at)}</mark>{_e(after + right)}\n'
+        f"{pointer}</pre>"
+    )
+
+
+def result_card(result: ValidationResult) -> str:
+    """Everything a :class:`~phi_lab.ValidationResult` says, as one card."""
+    colour = GREEN if result.valid else RED
+    rows = [
+        ("confidence", f"{_bar(result.confidence, colour)} {result.confidence:.2f}"),
+        ("kind", _e(result.kind)),
+        ("catalog", _e(result.catalog) if result.catalog else f'<span style="color:{GREY}">not catalogued</span>'),
+        ("topology", f"Betti numbers {_e(tuple(result.betti))}, χ = {_e(result.chi)}"),
+        ("φ-coherence", f"{result.phi_coherence:.4g}" + (f": {_e(result.phi_reason)}" if result.phi_reason else "")),
+    ]
+    if result.symbols:
+        rows.append(("symbols", _e(", ".join(result.symbols))))
+    facts = "".join(f'<tr><th style="{_CELL}">{name}</th><td style="{_CELL}">{value}</td></tr>' for name, value in rows)
+    checks = "".join(
+        f'<tr><td style="{_CELL}">{_e(check.name)}</td>'
+        f'<td style="{_CELL};color:{_STATUS[check.status][1]};white-space:nowrap">{_STATUS[check.status][0]}</td>'
+        f'<td style="{_CELL}">{_e(check.detail)}</td></tr>'
+        for check in result.checks
+    )
+    parse_error = ""
+    if result.kind == "unparseable":
+        syntax = next((check for check in result.checks if check.name == "syntax"), None)
+        reason = syntax.detail if syntax is not None else result.explanation
+        where = marked_text(result.equation, result.error_column) if result.error_column else ""
+        parse_error = f'<div style="margin-top:6px"><b>Parse error:</b> {_e(reason)}{where}</div>'
+    return (
+        f'<div class="phi-lab-card" style="{_CARD}">'
+        f'<div>{_badge(result.valid)} <code style="font-size:14px">{_e(result.equation)}</code></div>'
+        f"{parse_error}"
+        f'<table style="border-collapse:collapse;margin-top:6px">{facts}</table>'
+        f'<table style="border-collapse:collapse;margin-top:6px">'
+        f'<tr><th style="{_CELL}">check</th><th style="{_CELL}">status</th><th style="{_CELL}">detail</th></tr>'
+        f"{checks}</table>"
+        f'<p style="margin:6px 0">{_e(result.explanation)}</p>'
+        f'<div style="color:{GREY};font-size:11px">mode {_e(result.mode)} · device {_e(result.device)} · '
+        f"{result.processing_time_ms:.1f} ms</div></div>"
+    )
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "" if column != "catalog" else f'<span style="color:{GREY}">—</span>'
+    if column == "valid":
+        return _badge(bool(value))
+    if column == "betti":
+        return _e(tuple(value))
+    if column in ("confidence", "phi_coherence"):
+        return f"{float(value):.3g}"
+    return _e(value)
+
+
+def results_table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> str:
+    """A results frame (rows in the order given) as an HTML table; ``#`` is the input position."""
+    wanted = ["equation", "valid", "confidence", "kind", "betti", "chi", "phi_coherence", "catalog", "worker_id"]
+    columns = [name for name in wanted if name in frame.columns]
+    labels = {**SORT_COLUMNS, "#": "#", "betti": "Betti", "phi_coherence": "φ"}
+    head = "".join(f'<th style="{_CELL}">{_e(labels.get(name, name))}</th>' for name in ["#", *columns, "explanation"])
+    body = []
+    for position, (index, row) in enumerate(frame.iterrows()):
+        if position == max_rows:
+            break
+        cells = [str(int(index) + 1), *(_cell(name, row[name]) for name in columns), _e(row.get("explanation", ""))]
+        body.append("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in cells) + "</tr>")
+    more = ""
+    if len(frame) > max_rows:
+        more = f'<div style="color:{GREY}">showing {max_rows} of {len(frame)} rows</div>'
+    return (
+        f'<div class="phi-lab-table" style="{_CARD};max-width:none">'
+        f'<table style="border-collapse:collapse"><tr>{head}</tr>{"".join(body)}</table>{more}</div>'
+    )

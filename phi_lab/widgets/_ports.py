@@ -1,0 +1,142 @@
+"""What the widgets take from outside: the callables and objects their constructors accept.
+
+The notebook layer has no science of its own.  Verdicts come from :func:`phi_lab.validate`,
+:func:`phi_lab.validate_many` or a :class:`~phi_lab.client.WorkerClient`; pictures from
+:mod:`phi_lab.plots`; persistence from :class:`phi_lab.store.MasterList`.  Each is a
+constructor argument (tests pass fakes), typed here as a :class:`~typing.Protocol`, and each
+default is imported on first use: the widgets load without the pipeline (torch), matplotlib or
+networkx, and say in their status line what is missing instead of failing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from phi_lab.equations.verdict import ValidationResult
+
+__all__ = [
+    "BatchClient",
+    "Chart",
+    "Draw",
+    "MasterListLike",
+    "SaveOutcome",
+    "Validate",
+    "ValidateMany",
+    "default_charts",
+    "default_draw",
+    "default_validate",
+    "default_validate_many",
+    "figure_png",
+    "open_master_list",
+]
+
+
+class Validate(Protocol):
+    """``validate(equation, units, mode) -> ValidationResult``, as :func:`phi_lab.validate`."""
+
+    def __call__(self, equation: str, units: Mapping[str, str] | None, mode: str, /) -> ValidationResult: ...
+
+
+class ValidateMany(Protocol):
+    """``validate_many(equations, units, mode) -> DataFrame``, as :func:`phi_lab.validate_many`."""
+
+    def __call__(self, equations: list[str], units: Mapping[str, str] | None, mode: str, /) -> pd.DataFrame: ...
+
+
+class BatchClient(Protocol):
+    """Anything with :meth:`phi_lab.client.WorkerClient.validate_many`'s first three parameters."""
+
+    def validate_many(self, equations: list[str], units: Mapping[str, str] | None, mode: str, /) -> pd.DataFrame: ...
+
+
+class Draw(Protocol):
+    """``draw(equation, units=...) -> Figure``, as :func:`phi_lab.plots.draw_complex`."""
+
+    def __call__(self, equation: str, /, *, units: Mapping[str, str] | None = None) -> Figure: ...
+
+
+#: A summary chart of a results frame, as :func:`phi_lab.plots.plot_verdicts`.
+Chart = Callable[["pd.DataFrame"], "Figure"]
+
+
+class SaveOutcome(Protocol):
+    """What :meth:`phi_lab.store.MasterList.add` returns (its ``AddOutcome``)."""
+
+    @property
+    def id(self) -> object: ...
+
+    @property
+    def added(self) -> bool: ...
+
+
+class MasterListLike(Protocol):
+    """The part of :class:`phi_lab.store.MasterList` the widgets use."""
+
+    def add(self, result: Any, /, *, units: dict[str, str] | None = None) -> SaveOutcome: ...
+
+    def add_many(self, results: list[Any], /, *, units: dict[str, str] | None = None) -> Sequence[SaveOutcome]: ...
+
+
+def default_validate() -> Validate:
+    """:func:`phi_lab.validate` (imports the torch pipeline)."""
+    from phi_lab.validation import validate
+
+    return validate
+
+
+def default_validate_many() -> ValidateMany:
+    """:func:`phi_lab.validate_many` (imports the torch pipeline)."""
+    from phi_lab.validation import validate_many
+
+    return validate_many
+
+
+def default_draw() -> tuple[Draw | None, str]:
+    """``(phi_lab.plots.draw_complex, "")``, or ``(None, why not)`` without the notebook extra."""
+    try:
+        from phi_lab.plots import draw_complex
+    except ModuleNotFoundError as exc:  # matplotlib or networkx
+        return None, _missing(exc)
+    return draw_complex, ""
+
+
+def default_charts() -> tuple[list[Chart], str]:
+    """``phi_lab.plots``' verdict, topology and distribution charts, or ``([], why not)``."""
+    try:
+        from phi_lab.plots import plot_distributions, plot_topology, plot_verdicts
+    except ModuleNotFoundError as exc:
+        return [], _missing(exc)
+    return [plot_verdicts, plot_topology, plot_distributions], ""
+
+
+def _missing(exc: ModuleNotFoundError) -> str:
+    return f"pictures need {exc.name}: pip install 'phi_lab[notebook]'"
+
+
+def open_master_list() -> MasterListLike:
+    """:class:`phi_lab.store.MasterList` at its default path (``$PHI_LAB_MASTER_LIST``, else per user).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened (see :class:`~phi_lab.store.MasterList`).
+    """
+    from phi_lab.store import MasterList
+
+    return MasterList()
+
+
+def figure_png(figure: Figure) -> bytes:
+    """Render ``figure`` as PNG bytes and close it (so pyplot does not keep it alive)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    return buffer.getvalue()
