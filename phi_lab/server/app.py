@@ -1,10 +1,10 @@
 """The HTTP worker: ``create_app(settings)`` builds the FastAPI app.
 
-Routes: ``GET /health`` (text ``healthy``; 503 while starting or draining), ``GET /info``,
-``POST /validate``, ``POST /validate/batch``, ``GET /metrics`` (Prometheus), ``GET /docs``
-and ``/openapi.json``.  Request → :class:`~phi_lab.server.engine.Engine` → response; errors of
-the ``PhiLabError`` tree become status codes in :func:`_error_response`, the one place that
-maps them.
+Routes: ``GET /`` (a small HTML page calling ``/validate``), ``GET /health`` (text
+``healthy``; 503 while starting or draining), ``GET /info``, ``POST /validate``,
+``POST /validate/batch``, ``GET /metrics`` (Prometheus), ``GET /docs`` and ``/openapi.json``.
+Request → :class:`~phi_lab.server.engine.Engine` → response; errors of the ``PhiLabError``
+tree become status codes in :func:`_error_response`, the one place that maps them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,7 +26,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -115,6 +117,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page() -> HTMLResponse:
+        """A small page for people outside Jupyter: an input, a Validate button, the result card."""
+        return HTMLResponse(_page())
+
     @app.get("/health", response_class=PlainTextResponse, responses={503: {"description": "Starting or draining"}})
     async def health() -> PlainTextResponse:
         """``healthy`` once the worker can serve; 503 while starting or draining."""
@@ -175,6 +182,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added last, so outermost: request ids, the access log and metrics see every response.
     app.add_middleware(Observer, metrics=metrics, settings=settings)
     return app
+
+
+@lru_cache(maxsize=1)
+def _page() -> str:
+    return resources.files("phi_lab.server").joinpath("static/index.html").read_text("utf-8")
 
 
 def _json(content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -309,7 +321,7 @@ class Observer:
             _log_request(self.settings, scope["method"], scope["path"], status, elapsed=elapsed, request_id=request_id)
 
 
-_ROUTES = frozenset({"/health", "/info", "/validate", "/validate/batch", "/metrics", "/docs", "/openapi.json"})
+_ROUTES = frozenset({"/", "/health", "/info", "/validate", "/validate/batch", "/metrics", "/docs", "/openapi.json"})
 
 
 def _log_request(settings: Settings, method: str, path: str, status: int, *, elapsed: float, request_id: str) -> None:

@@ -203,3 +203,12 @@ def test_settings_from_environment() -> None:
         Settings.from_environment({"PHI_LAB_MAX_BATCH": "many"})
     with pytest.raises(pl.InputError, match="positive"):
         Settings(queue_limit=0)
+
+
+def test_page_for_people_outside_jupyter(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert '<input id="equation"' in page and '<button id="validate"' in page
+    assert 'fetch("validate"' in page  # relative, so it works behind a balancer's path prefix too
+    assert "/" not in client.get("/openapi.json").json()["paths"]
