@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs the whole test suite: lint, types, layer contracts, pytest.
+# Sets everything up, then runs the whole test suite: lint, types, layer contracts, pytest
+# (unit, property, corpus, fuzz, server, fleet and browser tests) and the notebooks under nbval.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PHI_LAB_DEVICE=${PHI_LAB_DEVICE:-cpu}
-echo "== ruff"; .venv/bin/ruff check phi_lab tests bench
-echo "== ruff format"; .venv/bin/ruff format --check phi_lab tests bench
+echo "== ruff"; .venv/bin/ruff check phi_lab tests bench notebooks
+echo "== ruff format"; .venv/bin/ruff format --check phi_lab tests bench notebooks
 echo "== mypy"; .venv/bin/mypy
-echo "== pytest"; .venv/bin/python -m pytest "$@"
+echo "== pytest (tests and notebooks)"; .venv/bin/python -m pytest --nbval-lax tests notebooks "$@"
