@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from phi_lab import __version__
-from phi_lab.errors import DeviceError, InputError, ParseError, UnitError
+from phi_lab.equations.unit_pairs import parse_unit_pairs
+from phi_lab.errors import DeviceError, InputError, ParseError
 
 if TYPE_CHECKING:
     from phi_lab.equations.verdict import ValidationResult
@@ -289,13 +290,7 @@ def parse_units(specs: Iterable[str]) -> dict[str, str]:
     """
     units: dict[str, str] = {}
     for spec in specs:
-        for pair in spec.split(","):
-            name, equals, unit = (part.strip() for part in pair.partition("="))
-            if not equals or not name or not unit or "=" in unit:
-                raise UnitError(f"--units: {pair.strip()!r} is not NAME=UNIT (e.g. F=N,m=kg)", name, unit)
-            if name in units:
-                raise UnitError(f"--units: {name!r} is declared twice ({units[name]!r} and {unit!r})", name, unit)
-            units[name] = unit
+        parse_unit_pairs(spec, source="--units", into=units)
     return units
 
 

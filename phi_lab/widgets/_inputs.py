@@ -11,7 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from phi_lab.errors import InputError, UnitError
+from phi_lab.equations.unit_pairs import parse_unit_pairs
+from phi_lab.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,28 +21,15 @@ __all__ = ["equation_lines", "format_units", "frame_lines", "parse_units_text", 
 
 
 def parse_units_text(text: str) -> dict[str, str]:
-    """Turn ``"F=N, m=kg, a=m/s^2"`` into ``{"F": "N", "m": "kg", "a": "m/s^2"}``.
-
-    Pairs are separated by commas; blanks around names and units, empty pairs and an
-    empty text are allowed.  Units may contain ``/``, ``*``, ``^`` and spaces, not commas.
+    """Turn ``"F=N, m=kg, a=m/s^2"`` into ``{"F": "N", "m": "kg", "a": "m/s^2"}``
+    (see :func:`phi_lab.equations.unit_pairs.parse_unit_pairs`).
 
     Raises
     ------
     UnitError
-        For a pair that is not ``NAME=UNIT`` (``F==N``, ``F``, ``=N``) or a name declared
-        twice, naming the pair.
+        For a pair that is not ``NAME=UNIT`` or a name declared twice, naming the pair.
     """
-    units: dict[str, str] = {}
-    for pair in text.split(","):
-        if not pair.strip():
-            continue
-        name, equals, unit = (part.strip() for part in pair.partition("="))
-        if not equals or not name or not unit or "=" in unit:
-            raise UnitError(f"units: {pair.strip()!r} is not NAME=UNIT (e.g. F=N, m=kg)", name, unit)
-        if name in units:
-            raise UnitError(f"units: {name!r} is declared twice ({units[name]!r} and {unit!r})", name, unit)
-        units[name] = unit
-    return units
+    return parse_unit_pairs(text)
 
 
 def format_units(units: Mapping[str, str] | None) -> str:
