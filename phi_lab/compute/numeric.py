@@ -29,7 +29,13 @@ from typing import Any
 import torch
 
 from phi_lab.compute.device import complex_dtype
-from phi_lab.compute.program import compile_program, gamma_on_real_axis, run_program
+from phi_lab.compute.program import (
+    compile_program,
+    complex_divide,
+    complex_power,
+    gamma_on_real_axis,
+    run_program,
+)
 from phi_lab.equations.evaluate import (
     ComplexArithmetic,
     Undefined,
@@ -38,7 +44,7 @@ from phi_lab.equations.evaluate import (
     precise_sides,
     same_value,
 )
-from phi_lab.equations.names import list_names
+from phi_lab.equations.names import BRANCHED_FUNCTIONS, list_names
 from phi_lab.equations.syntax import Relation, Symbol, Syntax, walk
 from phi_lab.equations.verdict import NumericReport
 
@@ -102,9 +108,7 @@ class TorchArithmetic:
     def div(self, left: Value, right: Value) -> Value:
         if self._both_scalar(left, right):
             return self._scalar("div", left, right)
-        if not isinstance(right, torch.Tensor):
-            return left / right if right != 0 else left * complex("nan")
-        return left / right
+        return complex_divide(left, right)
 
     def neg(self, operand: Value) -> Value:
         return 0 - operand  # keeps +0 imaginary parts (see ComplexArithmetic.neg)
@@ -114,12 +118,14 @@ class TorchArithmetic:
             return self._scalar("pow", base, exponent)
         if not isinstance(base, torch.Tensor):
             base = torch.full_like(exponent, base)
-        return torch.pow(base, exponent)
+        return complex_power(base, exponent)
 
     def call(self, function: str, args: Sequence[Value]) -> Value:
         if self._both_scalar(*args):
             return self._scalar("call", function, args)
         x = args[0] if isinstance(args[0], torch.Tensor) else torch.full_like(args[1], args[0])
+        if function in BRANCHED_FUNCTIONS:
+            x = x + 0  # −0.0 imaginary parts → +0.0 (see names.BRANCHED_FUNCTIONS)
         if function in _TORCH:
             return _TORCH[function](x)
         if function == "abs":

@@ -23,9 +23,18 @@ import torch
 
 from phi_lab.compute.device import complex_dtype
 from phi_lab.equations.evaluate import ComplexArithmetic, Undefined
+from phi_lab.equations.names import BRANCHED_FUNCTIONS
 from phi_lab.equations.syntax import Call, Node, Number, Symbol
 
-__all__ = ["OPCODES", "Program", "compile_program", "gamma_on_real_axis", "run_program"]
+__all__ = [
+    "MAX_INTEGER_POWER",
+    "OPCODES",
+    "Program",
+    "compile_program",
+    "complex_power",
+    "gamma_on_real_axis",
+    "run_program",
+]
 
 _UNARY = (
     "neg", "sqrt", "exp", "log", "log10", "log2", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan",
@@ -93,21 +102,17 @@ def compile_program(
         _Compiler(values, order).compile(roots)
         for roots, values, order in zip(expressions, constant_values, orders, strict=True)
     ]
-    length = max((len(item.code) for item in compiled), default=1)
+    length = max((len(item.code) for item in compiled), default=1) or 1
     width = max((len(item.constants) for item in compiled), default=1) or 1
-    code = torch.zeros((len(compiled), length), dtype=torch.int64)
-    argument = torch.zeros((len(compiled), length), dtype=torch.int64)
-    constants = torch.zeros((len(compiled), width), dtype=torch.complex128)
-    for row, item in enumerate(compiled):
-        code[row, : len(item.code)] = torch.tensor(item.code, dtype=torch.int64)
-        argument[row, : len(item.arguments)] = torch.tensor(item.arguments, dtype=torch.int64)
-        if item.constants:
-            constants[row, : len(item.constants)] = torch.tensor(item.constants, dtype=torch.complex128)
+    # Padded Python lists, then one tensor each: a tensor per row costs ~60 µs apiece.
+    code = [item.code + [0] * (length - len(item.code)) for item in compiled]
+    argument = [item.arguments + [0] * (length - len(item.arguments)) for item in compiled]
+    constants = [item.constants + [0j] * (width - len(item.constants)) for item in compiled]
     dtype = complex_dtype(device)
     return Program(
-        code=code.to(device),
-        argument=argument.to(device),
-        constants=constants.to(device=device, dtype=dtype),
+        code=torch.tensor(code, dtype=torch.int64, device=device).reshape(len(compiled), length),
+        argument=torch.tensor(argument, dtype=torch.int64, device=device).reshape(len(compiled), length),
+        constants=torch.tensor(constants, dtype=torch.complex128).reshape(len(compiled), width).to(device, dtype),
         variables=tuple(item.variables for item in compiled),
         outputs=outputs.pop() if outputs else 1,
         depth=max((item.depth for item in compiled), default=1),
@@ -239,6 +244,8 @@ def _apply_unary(opcode: int, x: torch.Tensor) -> torch.Tensor:
     name = _NAMES[opcode]
     if name == "neg":
         return 0 - x
+    if name in BRANCHED_FUNCTIONS:  # −0.0 imaginary parts → +0.0 (see names.BRANCHED_FUNCTIONS)
+        x = x + 0
     if name in _REAL_LOG:
         return torch.log(x) / torch.log(torch.tensor(_REAL_LOG[name], dtype=x.real.dtype, device=x.device))
     if name == "abs":
@@ -264,12 +271,53 @@ def _apply_binary(opcode: int, left: torch.Tensor, right: torch.Tensor) -> torch
     if name == "mul":
         return left * right
     if name == "div":
-        return left / right
+        return complex_divide(left, right)
     if name == "pow":
-        return torch.pow(left, right)
+        return complex_power(left, right)
     if name == "root":
-        return torch.pow(left, 1 / right)
+        return complex_power(left, 1 / right)
     return gamma_on_real_axis(left) * gamma_on_real_axis(right) / gamma_on_real_axis(left + right)  # beta
+
+
+#: Integer exponents up to this size are computed by repeated multiplication (exactly, as
+#: Python's ``complex ** int`` does); other exponents by the principal branch, exp(b·log a).
+MAX_INTEGER_POWER = 64
+
+
+def complex_power(base: torch.Tensor, exponent: torch.Tensor | complex) -> torch.Tensor:
+    """``base ** exponent`` element-wise, the same way for every caller.
+
+    ``torch.pow`` takes exact shortcuts for a Python-number exponent but not for a tensor
+    exponent, where (−1.3)² picks up a stray imaginary part of 1e-16 whose sign decides the
+    branch of a later ``log`` or ``sqrt``.  So real integer exponents are computed by binary
+    powering (per element), and everything else by ``torch.pow`` on tensors.
+    """
+    if not isinstance(exponent, torch.Tensor):
+        exponent = torch.full_like(base, exponent)
+    base = base + 0  # +0.0 imaginary parts: the general branch takes a logarithm
+    zero_base = (base == 0) & (exponent.real <= 0)  # 0^0 and 0^-n are undefined, as in every arithmetic
+    general = torch.where(zero_base, torch.full_like(base, complex("nan")), torch.pow(base, exponent))
+    real = exponent.real
+    integer = (exponent.imag == 0) & (real == torch.round(real)) & (real.abs() <= MAX_INTEGER_POWER)
+    if not bool(integer.any()):
+        return general
+    count = torch.where(integer, real, torch.zeros_like(real)).to(torch.int64)
+    remaining = count.abs()
+    result = torch.ones_like(base)
+    factor = base
+    for _ in range(MAX_INTEGER_POWER.bit_length()):
+        result = torch.where((remaining & 1).bool(), result * factor, result)
+        factor = factor * factor
+        remaining = remaining >> 1
+    result = torch.where(count < 0, 1 / result, result)
+    return torch.where(integer & ~zero_base, result, general)
+
+
+def complex_divide(left: torch.Tensor | complex, right: torch.Tensor | complex) -> torch.Tensor:
+    """``left / right`` element-wise, NaN (undefined) wherever ``right`` is 0, in every arithmetic
+    (torch alone would give ±inf or NaN depending on the numerator)."""
+    quotient = torch.as_tensor(left / right)
+    return torch.where(torch.as_tensor(right) == 0, torch.full_like(quotient, complex("nan")), quotient)
 
 
 def gamma_on_real_axis(x: torch.Tensor) -> torch.Tensor:

@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 import mpmath
 
-from phi_lab.equations.names import PHYSICAL_CONSTANTS
+from phi_lab.equations.names import BRANCHED_FUNCTIONS, PHYSICAL_CONSTANTS
 from phi_lab.equations.syntax import Call, Node, Number, Relation, Symbol
 
 __all__ = [
@@ -172,6 +172,8 @@ class ComplexArithmetic:
 
 def _complex_call(function: str, args: Sequence[complex]) -> complex:
     x = args[0]
+    if function in BRANCHED_FUNCTIONS:
+        x = x + 0j  # −0.0 imaginary parts become +0.0, as in the tensor arithmetics
     if function in _CMATH:
         if function in ("exp", "sinh", "cosh") and abs(x.real) > 700:
             raise Undefined("overflow")

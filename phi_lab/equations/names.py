@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "BRANCHED_FUNCTIONS",
     "CALL_ONLY_FUNCTIONS",
     "FUNCTIONS",
     "GREEK",
@@ -110,6 +111,10 @@ _FUNCTION_ALIASES = {
     "arctanh": "atanh",
     "cbrt": "cbrt",
 }
+
+#: Functions with a branch cut along an axis: the sign of a zero imaginary part picks the branch,
+#: so every arithmetic normalises their argument's −0.0 imaginary parts to +0.0 first.
+BRANCHED_FUNCTIONS = frozenset({"sqrt", "log", "log10", "log2", "asin", "acos", "atan", "asinh", "acosh", "atanh"})
 
 #: Functions that are functions only when a ``(`` follows; otherwise ordinary names.
 CALL_ONLY_FUNCTIONS = frozenset({"gamma", "beta"})
