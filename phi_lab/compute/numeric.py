@@ -32,6 +32,7 @@ from phi_lab.compute.device import complex_dtype
 from phi_lab.compute.program import (
     compile_program,
     complex_divide,
+    complex_log,
     complex_power,
     gamma_on_real_axis,
     run_program,
@@ -126,14 +127,16 @@ class TorchArithmetic:
         x = args[0] if isinstance(args[0], torch.Tensor) else torch.full_like(args[1], args[0])
         if function in BRANCHED_FUNCTIONS:
             x = x + 0  # −0.0 imaginary parts → +0.0 (see names.BRANCHED_FUNCTIONS)
+        if function in ("log", "log10", "log2"):
+            base = {"log": None, "log10": 10.0, "log2": 2.0}[function]
+            logarithm = complex_log(x)
+            return logarithm if base is None else logarithm / torch.log(torch.tensor(base, dtype=x.real.dtype))
         if function in _TORCH:
             return _TORCH[function](x)
         if function == "abs":
             return torch.abs(x).to(self.dtype)
         if function == "root":
             return self.pow(x, self.div(1, args[1]))
-        if function in ("log10", "log2"):
-            return torch.log(x) / torch.log(torch.tensor(10.0 if function == "log10" else 2.0, dtype=x.dtype))
         if function == "gamma":
             return gamma_on_real_axis(x)
         if function == "beta":
@@ -143,7 +146,7 @@ class TorchArithmetic:
 
 
 _TORCH: dict[str, Any] = {
-    "sqrt": torch.sqrt, "exp": torch.exp, "log": torch.log, "sin": torch.sin, "cos": torch.cos,
+    "sqrt": torch.sqrt, "exp": torch.exp, "sin": torch.sin, "cos": torch.cos,
     "tan": torch.tan, "asin": torch.asin, "acos": torch.acos, "atan": torch.atan, "sinh": torch.sinh,
     "cosh": torch.cosh, "tanh": torch.tanh, "asinh": torch.asinh, "acosh": torch.acosh,
     "atanh": torch.atanh, "cot": lambda x: 1 / torch.tan(x), "sec": lambda x: 1 / torch.cos(x),

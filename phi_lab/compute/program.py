@@ -22,9 +22,9 @@ from fractions import Fraction
 import torch
 
 from phi_lab.compute.device import complex_dtype
-from phi_lab.equations.evaluate import ComplexArithmetic, Undefined
+from phi_lab.equations.evaluate import ComplexArithmetic, Undefined, evaluate
 from phi_lab.equations.names import BRANCHED_FUNCTIONS
-from phi_lab.equations.syntax import Call, Node, Number, Symbol
+from phi_lab.equations.syntax import Call, Node, Number, Operation, Symbol
 
 __all__ = [
     "MAX_INTEGER_POWER",
@@ -131,9 +131,11 @@ class _Compiler:
         self._variable_index: dict[str, int] = {name: index for index, name in enumerate(order)}
         self.depth = 0
         self._stack = 0
+        self._constant_subtrees: set[int] = set()
 
     def compile(self, roots: Sequence[Node]) -> _Compiler:
         for root in roots:
+            self._constant_subtrees = _constant_subtrees(root, self.constant_values)
             self._emit(root)
         self.variables = tuple(self._variable_index)
         return self
@@ -154,6 +156,14 @@ class _Compiler:
         self._push(OPCODES["const"], len(self.constants) - 1)
 
     def _emit(self, node: Node) -> None:
+        if isinstance(node, (Operation, Call)) and id(node) in self._constant_subtrees:
+            # Fold a subtree without variables in double-precision Python arithmetic, exactly as
+            # the tree walk (TorchArithmetic) does, so both give bit-identical constants.
+            try:
+                self._constant(evaluate(node, self.constant_values, ComplexArithmetic()))
+            except Undefined:
+                self._constant(complex("nan"))
+            return
         if isinstance(node, Number):
             self._constant(_number(node.value))
         elif isinstance(node, Symbol):
@@ -174,6 +184,29 @@ class _Compiler:
             for child in node.args[1:]:  # n-ary + and × become chains of binary operations
                 self._emit(child)
                 self._operator(node.op, 2)
+
+
+def _constant_subtrees(root: Node, constant_values: Mapping[str, complex]) -> set[int]:
+    """``id``s of the operation and call nodes under ``root`` whose subtree has no variable."""
+    constant: set[int] = set()
+    order: list[Node] = []
+    stack: list[Node] = [root]
+    while stack:  # pre-order, then visited in reverse: children before parents
+        node = stack.pop()
+        order.append(node)
+        if isinstance(node, (Operation, Call)):
+            stack.extend(node.args)
+    has_variable: dict[int, bool] = {}
+    for node in reversed(order):
+        if isinstance(node, Symbol):
+            has_variable[id(node)] = node.name not in constant_values
+        elif isinstance(node, Number):
+            has_variable[id(node)] = False
+        else:
+            has_variable[id(node)] = any(has_variable[id(child)] for child in node.args)
+            if not has_variable[id(node)]:
+                constant.add(id(node))
+    return constant
 
 
 def _number(value: Fraction) -> complex:
@@ -247,7 +280,9 @@ def _apply_unary(opcode: int, x: torch.Tensor) -> torch.Tensor:
     if name in BRANCHED_FUNCTIONS:  # −0.0 imaginary parts → +0.0 (see names.BRANCHED_FUNCTIONS)
         x = x + 0
     if name in _REAL_LOG:
-        return torch.log(x) / torch.log(torch.tensor(_REAL_LOG[name], dtype=x.real.dtype, device=x.device))
+        return complex_log(x) / torch.log(torch.tensor(_REAL_LOG[name], dtype=x.real.dtype, device=x.device))
+    if name == "log":
+        return complex_log(x)
     if name == "abs":
         return torch.abs(x).to(x.dtype)
     if name == "gamma":
@@ -311,6 +346,12 @@ def complex_power(base: torch.Tensor, exponent: torch.Tensor | complex) -> torch
         remaining = remaining >> 1
     result = torch.where(count < 0, 1 / result, result)
     return torch.where(integer & ~zero_base, result, general)
+
+
+def complex_log(x: torch.Tensor) -> torch.Tensor:
+    """The principal logarithm, NaN (undefined) at 0 as in every arithmetic (torch gives −inf,
+    which a later power could turn back into a finite number)."""
+    return torch.where(x == 0, torch.full_like(x, complex("nan")), torch.log(x))
 
 
 def complex_divide(left: torch.Tensor | complex, right: torch.Tensor | complex) -> torch.Tensor:
