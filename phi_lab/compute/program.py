@@ -324,28 +324,50 @@ def complex_power(base: torch.Tensor, exponent: torch.Tensor | complex) -> torch
 
     ``torch.pow`` takes exact shortcuts for a Python-number exponent but not for a tensor
     exponent, where (−1.3)² picks up a stray imaginary part of 1e-16 whose sign decides the
-    branch of a later ``log`` or ``sqrt``.  So real integer exponents are computed by binary
-    powering (per element), and everything else by ``torch.pow`` on tensors.
+    branch of a later ``log`` or ``sqrt``.  So real integer exponents (up to
+    :data:`MAX_INTEGER_POWER`) are computed by binary powering, the same sequence of
+    multiplications whether the exponent is one number or a tensor of them; other exponents
+    by ``torch.pow`` on tensors.  0⁰ and 0⁻ⁿ are undefined (NaN), as in every arithmetic.
     """
     if not isinstance(exponent, torch.Tensor):
-        exponent = torch.full_like(base, exponent)
+        number = complex(exponent)
+        if number.imag == 0 and number.real.is_integer() and abs(number.real) <= MAX_INTEGER_POWER:
+            return _integer_power(base, int(number.real))
+        exponent = torch.full_like(base, number)
     base = base + 0  # +0.0 imaginary parts: the general branch takes a logarithm
-    zero_base = (base == 0) & (exponent.real <= 0)  # 0^0 and 0^-n are undefined, as in every arithmetic
+    zero_base = (base == 0) & (exponent.real <= 0)
     general = torch.where(zero_base, torch.full_like(base, complex("nan")), torch.pow(base, exponent))
     real = exponent.real
-    integer = (exponent.imag == 0) & (real == torch.round(real)) & (real.abs() <= MAX_INTEGER_POWER)
+    integer = (exponent.imag == 0) & (real == torch.round(real)) & (real.abs() <= MAX_INTEGER_POWER) & ~zero_base
     if not bool(integer.any()):
         return general
     count = torch.where(integer, real, torch.zeros_like(real)).to(torch.int64)
     remaining = count.abs()
     result = torch.ones_like(base)
     factor = base
-    for _ in range(MAX_INTEGER_POWER.bit_length()):
+    for _ in range(int(remaining.max()).bit_length()):
         result = torch.where((remaining & 1).bool(), result * factor, result)
         factor = factor * factor
         remaining = remaining >> 1
     result = torch.where(count < 0, 1 / result, result)
-    return torch.where(integer & ~zero_base, result, general)
+    return torch.where(integer, result, general)
+
+
+def _integer_power(base: torch.Tensor, count: int) -> torch.Tensor:
+    """``base ** count`` by binary powering (multiplications in the same order as the tensor case)."""
+    if count == 0:
+        return torch.where(base == 0, torch.full_like(base, complex("nan")), torch.ones_like(base))
+    result: torch.Tensor | None = None
+    factor = base
+    remaining = abs(count)
+    while remaining:
+        if remaining & 1:
+            result = factor if result is None else result * factor
+        remaining >>= 1
+        if remaining:
+            factor = factor * factor
+    assert result is not None
+    return complex_divide(1, result) if count < 0 else result
 
 
 def complex_log(x: torch.Tensor) -> torch.Tensor:
