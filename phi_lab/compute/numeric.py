@@ -30,11 +30,10 @@ import torch
 
 from phi_lab.compute.device import complex_dtype
 from phi_lab.compute.program import (
+    apply_function,
     compile_program,
     complex_divide,
-    complex_log,
     complex_power,
-    gamma_on_real_axis,
     run_program,
 )
 from phi_lab.equations.evaluate import (
@@ -45,7 +44,7 @@ from phi_lab.equations.evaluate import (
     precise_sides,
     same_value,
 )
-from phi_lab.equations.names import BRANCHED_FUNCTIONS, list_names
+from phi_lab.equations.names import list_names
 from phi_lab.equations.syntax import Relation, Symbol, Syntax, walk
 from phi_lab.equations.verdict import NumericReport
 
@@ -124,34 +123,9 @@ class TorchArithmetic:
     def call(self, function: str, args: Sequence[Value]) -> Value:
         if self._both_scalar(*args):
             return self._scalar("call", function, args)
-        x = args[0] if isinstance(args[0], torch.Tensor) else torch.full_like(args[1], args[0])
-        if function in BRANCHED_FUNCTIONS:
-            x = x + 0  # −0.0 imaginary parts → +0.0 (see names.BRANCHED_FUNCTIONS)
-        if function in ("log", "log10", "log2"):
-            base = {"log": None, "log10": 10.0, "log2": 2.0}[function]
-            logarithm = complex_log(x)
-            return logarithm if base is None else logarithm / torch.log(torch.tensor(base, dtype=x.real.dtype))
-        if function in _TORCH:
-            return _TORCH[function](x)
-        if function == "abs":
-            return torch.abs(x).to(self.dtype)
-        if function == "root":
-            return self.pow(x, self.div(1, args[1]))
-        if function == "gamma":
-            return gamma_on_real_axis(x)
-        if function == "beta":
-            y = args[1] if isinstance(args[1], torch.Tensor) else torch.full_like(x, args[1])
-            return gamma_on_real_axis(x) * gamma_on_real_axis(y) / gamma_on_real_axis(x + y)
-        raise ValueError(f"unknown function {function!r}")
-
-
-_TORCH: dict[str, Any] = {
-    "sqrt": torch.sqrt, "exp": torch.exp, "sin": torch.sin, "cos": torch.cos,
-    "tan": torch.tan, "asin": torch.asin, "acos": torch.acos, "atan": torch.atan, "sinh": torch.sinh,
-    "cosh": torch.cosh, "tanh": torch.tanh, "asinh": torch.asinh, "acosh": torch.acosh,
-    "atanh": torch.atanh, "cot": lambda x: 1 / torch.tan(x), "sec": lambda x: 1 / torch.cos(x),
-    "csc": lambda x: 1 / torch.sin(x),
-}  # fmt: skip
+        like = next(arg for arg in args if isinstance(arg, torch.Tensor))
+        tensors = [arg if isinstance(arg, torch.Tensor) else torch.full_like(like, arg) for arg in args]
+        return apply_function(function, tensors)
 
 
 @lru_cache(maxsize=16)

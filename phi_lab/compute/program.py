@@ -23,14 +23,17 @@ import torch
 
 from phi_lab.compute.device import complex_dtype
 from phi_lab.equations.evaluate import ComplexArithmetic, Undefined, evaluate
-from phi_lab.equations.names import BRANCHED_FUNCTIONS
+from phi_lab.equations.names import BRANCHED_FUNCTIONS, FUNCTIONS
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Symbol
 
 __all__ = [
     "MAX_INTEGER_POWER",
     "OPCODES",
     "Program",
+    "apply_function",
     "compile_program",
+    "complex_divide",
+    "complex_log",
     "complex_power",
     "gamma_on_real_axis",
     "run_program",
@@ -273,28 +276,40 @@ _NAMES = {code: name for name, code in OPCODES.items()}
 _REAL_LOG = {"log10": 10.0, "log2": 2.0}
 
 
-def _apply_unary(opcode: int, x: torch.Tensor) -> torch.Tensor:
-    name = _NAMES[opcode]
-    if name == "neg":
-        return 0 - x
+def apply_function(name: str, args: Sequence[torch.Tensor]) -> torch.Tensor:
+    """A function of phi_lab's vocabulary (``sin``, ``log10``, ``root``, ``beta``…) on complex
+    tensors: the one torch implementation, used by the compiled program and the tree walk alike."""
+    x = args[0]
     if name in BRANCHED_FUNCTIONS:  # −0.0 imaginary parts → +0.0 (see names.BRANCHED_FUNCTIONS)
         x = x + 0
-    if name in _REAL_LOG:
-        return complex_log(x) / torch.log(torch.tensor(_REAL_LOG[name], dtype=x.real.dtype, device=x.device))
     if name == "log":
         return complex_log(x)
+    if name in _REAL_LOG:
+        return complex_log(x) / torch.log(torch.tensor(_REAL_LOG[name], dtype=x.real.dtype, device=x.device))
     if name == "abs":
         return torch.abs(x).to(x.dtype)
     if name == "gamma":
         return gamma_on_real_axis(x)
-    if name == "cot":
-        return 1 / torch.tan(x)
-    if name == "sec":
-        return 1 / torch.cos(x)
-    if name == "csc":
-        return 1 / torch.sin(x)
+    if name in _RECIPROCALS:
+        reciprocal: torch.Tensor = 1 / getattr(torch, _RECIPROCALS[name])(x)
+        return reciprocal
+    if name == "root":
+        return complex_power(x, complex_divide(1, args[1]))
+    if name == "beta":
+        y = args[1]
+        return gamma_on_real_axis(x) * gamma_on_real_axis(y) / gamma_on_real_axis(x + y)
+    if name not in FUNCTIONS:
+        raise ValueError(f"unknown function {name!r}")
     result: torch.Tensor = getattr(torch, name)(x)
     return result
+
+
+_RECIPROCALS = {"cot": "tan", "sec": "cos", "csc": "sin"}
+
+
+def _apply_unary(opcode: int, x: torch.Tensor) -> torch.Tensor:
+    name = _NAMES[opcode]
+    return 0 - x if name == "neg" else apply_function(name, [x])
 
 
 def _apply_binary(opcode: int, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
@@ -309,9 +324,7 @@ def _apply_binary(opcode: int, left: torch.Tensor, right: torch.Tensor) -> torch
         return complex_divide(left, right)
     if name == "pow":
         return complex_power(left, right)
-    if name == "root":
-        return complex_power(left, 1 / right)
-    return gamma_on_real_axis(left) * gamma_on_real_axis(right) / gamma_on_real_axis(left + right)  # beta
+    return apply_function(name, [left, right])  # root, beta
 
 
 #: Integer exponents up to this size are computed by repeated multiplication (exactly, as
