@@ -55,7 +55,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import platform
 import re
 import signal
 import socket
@@ -72,6 +71,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
 from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.machine import host_facts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -611,7 +615,6 @@ def plan(
 
 def machine_facts(device: str, nginx: str | None) -> dict[str, Any]:
     """Python, server libraries, CPU and nginx of this run."""
-    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     versions: dict[str, str | None] = {}
     for name in ("uvicorn", "fastapi", "starlette", "pydantic", "httpx", "torch"):
         try:
@@ -623,30 +626,14 @@ def machine_facts(device: str, nginx: str | None) -> dict[str, Any]:
         shown = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=10, check=False)
         nginx_version = (shown.stderr or shown.stdout).strip().removeprefix("nginx version: nginx/")
     return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "processor": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": affinity,
+        **host_facts(),
         "device": device,
         "versions": versions,
         # uvicorn picks uvloop and httptools when installed, else asyncio and h11 (pure Python).
         "uvloop": importlib.util.find_spec("uvloop") is not None,
         "httptools": importlib.util.find_spec("httptools") is not None,
         "nginx": nginx_version,
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
-
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def ratios(rows: dict[str, Row]) -> dict[str, float | None]:

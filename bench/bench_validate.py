@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -38,6 +37,11 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from tokenize import TokenError
 from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.machine import host_facts
 
 #: The four examples of the project's seed.
 SEEDS: tuple[str, ...] = ("E = mc²", "F = ma", "PV = nRT", "φ² = φ + 1")
@@ -311,34 +315,15 @@ def machine_facts(device_name: str) -> dict[str, Any]:
     import sympy
     import torch
 
-    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "processor": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": affinity,
+        **host_facts(),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "device": device_name,
         "sympy": sympy.__version__,
         "pint": pint.__version__,
         "numpy": numpy.__version__,
-        # Other processes compete for the same cores; a busy machine inflates every figure.
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
-
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _verdict(ok: bool) -> str:
