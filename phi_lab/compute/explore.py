@@ -329,7 +329,7 @@ def _chunks(items: Iterator[_Entry], size: int) -> Iterator[list[_Entry]]:
 
 def _evaluate(batch: list[_Entry], values: dict[str, complex], device: torch.device) -> list[complex]:
     """Evaluate a batch of zero-variable trees as one tensor program with one sample (private)."""
-    program = compile_program([(entry.node,) for entry in batch], [values] * len(batch), device)
+    program = compile_program([(entry.node,) for entry in batch], [values] * len(batch), device, fold_constants=False)
     nothing = torch.zeros((0, 1), dtype=program.constants.dtype, device=device)
     results = run_program(program, [nothing] * len(batch))[:, 0, 0]
     return [complex(number) for number in results.cpu().tolist()]

@@ -82,6 +82,8 @@ def compile_program(
     constant_values: Sequence[Mapping[str, complex]],
     device: torch.device,
     variable_orders: Sequence[Sequence[str]] | None = None,
+    *,
+    fold_constants: bool = True,
 ) -> Program:
     """Compile B expressions, each a sequence of roots evaluated in order (e.g. ``(lhs, rhs)``).
 
@@ -96,13 +98,17 @@ def compile_program(
     variable_orders:
         For each expression, the order of its variables (the rows of its samples in
         :func:`run_program`); default: order of first appearance.
+    fold_constants:
+        Fold subtrees without variables in Python double arithmetic at compile time, as the
+        tree walk does (so both agree bit for bit).  Searches over constant expressions turn
+        it off so that the device, not Python, does their arithmetic.
     """
     outputs = {len(roots) for roots in expressions}
     if len(outputs) > 1:
         raise ValueError("every expression must leave the same number of values")
     orders: Sequence[Sequence[str]] = variable_orders if variable_orders is not None else [()] * len(expressions)
     compiled = [
-        _Compiler(values, order).compile(roots)
+        _Compiler(values, order, fold_constants=fold_constants).compile(roots)
         for roots, values, order in zip(expressions, constant_values, orders, strict=True)
     ]
     length = max((len(item.code) for item in compiled), default=1) or 1
@@ -125,7 +131,10 @@ def compile_program(
 class _Compiler:
     """Postfix code for one expression (private)."""
 
-    def __init__(self, constant_values: Mapping[str, complex], order: Sequence[str] = ()) -> None:
+    def __init__(
+        self, constant_values: Mapping[str, complex], order: Sequence[str] = (), *, fold_constants: bool = True
+    ) -> None:
+        self.fold_constants = fold_constants
         self.constant_values = constant_values
         self.code: list[int] = []
         self.arguments: list[int] = []
@@ -138,7 +147,8 @@ class _Compiler:
 
     def compile(self, roots: Sequence[Node]) -> _Compiler:
         for root in roots:
-            self._constant_subtrees = _constant_subtrees(root, self.constant_values)
+            if self.fold_constants:
+                self._constant_subtrees = _constant_subtrees(root, self.constant_values)
             self._emit(root)
         self.variables = tuple(self._variable_index)
         return self

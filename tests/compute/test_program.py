@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phi_lab.compute.numeric import TorchArithmetic, classify, classify_many
-from phi_lab.compute.program import compile_program, run_program
+from phi_lab.compute.program import OPCODES, compile_program, run_program
 from phi_lab.equations.evaluate import evaluate
 from phi_lab.equations.names import default_constants
 from phi_lab.equations.parser import parse_syntax
@@ -99,3 +99,14 @@ def test_cuda_batch_gives_the_same_verdicts() -> None:
     cpu = classify_many(syntaxes, [constants] * len(syntaxes), CPU, [False] * len(syntaxes))
     gpu = classify_many(syntaxes, [constants] * len(syntaxes), torch.device("cuda"), [False] * len(syntaxes))
     assert [report.kind for report in gpu] == [report.kind for report in cpu]
+
+
+def test_constant_subtrees_fold_unless_asked_not_to() -> None:
+    tree = parse_syntax("2 + 3 = x").relations[0].lhs
+    folded = compile_program([(tree,)], [{}], CPU)
+    unfolded = compile_program([(tree,)], [{}], CPU, fold_constants=False)
+    assert folded.code[0].tolist().count(OPCODES["const"]) == 1
+    assert OPCODES["add"] in unfolded.code[0].tolist()
+    for program in (folded, unfolded):
+        value = run_program(program, [torch.zeros((0, 1), dtype=torch.complex128)])[0, 0, 0]
+        assert complex(value) == 5
