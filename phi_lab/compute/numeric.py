@@ -196,18 +196,10 @@ def _batch(jobs: Sequence[Job], device: torch.device, signed: Sequence[bool]) ->
         [variables for *_, variables in jobs],
     )
     values = run_program(program, [pool[0, : len(variables)] for *_, variables in jobs])
-    lhs, rhs = values[:, 0], values[:, 1]
-    tolerance = 1e-9 if dtype == torch.complex128 else 1e-4
-    defined = torch.isfinite(torch.view_as_real(values)).all(dim=-1).all(dim=1)
-    residual = lhs - rhs
-    scale = torch.maximum(lhs.abs(), rhs.abs())
-    close = (residual.abs() <= tolerance * scale) & defined
-    first = defined.to(torch.int8).argmax(dim=1, keepdim=True)
-    reference = residual.gather(1, first)
-    steady = ((residual - reference).abs() <= tolerance * (reference.abs() + scale)) | ~defined
+    defined, agreeing = _compare_sides(values)
     counts = defined.sum(dim=1).tolist()
-    matches = close.sum(dim=1).tolist()
-    constant_looking = steady.all(dim=1).tolist()
+    matches = agreeing.sum(dim=1).tolist()
+    constant_looking = _looks_constant(values, defined).tolist()
     results: list[NumericReport | None] = []
     for (index, *_, variables), count, agree, looks in zip(jobs, counts, matches, constant_looking, strict=True):
         if count < _MIN_DEFINED or (agree == count and signed[index]) or (agree == 0 and looks):
@@ -217,6 +209,30 @@ def _batch(jobs: Sequence[Job], device: torch.device, signed: Sequence[bool]) ->
         else:
             results.append(_relation(count, agree, variables))
     return results
+
+
+def _tolerance(dtype: torch.dtype) -> float:
+    """Relative agreement that counts as equal: double precision, or single on MPS."""
+    return 1e-9 if dtype == torch.complex128 else 1e-4
+
+
+def _compare_sides(sides: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """For (R, 2, N) left and right sides: where both are defined, and where they also agree."""
+    # One finiteness test over both sides' real and imaginary parts (cheaper than two complex ones).
+    defined = torch.isfinite(torch.view_as_real(sides)).all(dim=-1).all(dim=1)
+    lhs, rhs = sides[:, 0], sides[:, 1]
+    agreeing = ((lhs - rhs).abs() <= _tolerance(sides.dtype) * torch.maximum(lhs.abs(), rhs.abs())) & defined
+    return defined, agreeing
+
+
+def _looks_constant(sides: torch.Tensor, defined: torch.Tensor) -> torch.Tensor:
+    """Per row of (R, 2, N) sides: whether lhs − rhs is the same at every defined point, in doubles."""
+    lhs, rhs = sides[:, 0], sides[:, 1]
+    residual = lhs - rhs
+    reference = residual.gather(1, defined.to(torch.int8).argmax(dim=1, keepdim=True))
+    scale = torch.maximum(lhs.abs(), rhs.abs())
+    steady = (residual - reference).abs() <= _tolerance(sides.dtype) * (reference.abs() + scale)
+    return (steady | ~defined).all(dim=1)
 
 
 def _identity(count: int, variables: tuple[str, ...], description: str) -> NumericReport:
@@ -266,7 +282,6 @@ def classify_relation(
     used_constants = frozenset(names & constants)
     arithmetic = TorchArithmetic(device)
     pool = _sample_pool(device, arithmetic.dtype, max(8, 1 << (len(variables) - 1).bit_length()))
-    tolerance = 1e-9 if arithmetic.dtype == torch.complex128 else 1e-4
     listed = list_names(variables)
     positive_identity: NumericReport | None = None
     for domain, description in enumerate(_DOMAINS):
@@ -274,17 +289,12 @@ def classify_relation(
         values.update({name: pool[domain, index] for index, name in enumerate(variables)})
         lhs = _as_tensor(evaluate(relation.lhs, values, arithmetic), pool)
         rhs = _as_tensor(evaluate(relation.rhs, values, arithmetic), pool)
-        # One finiteness test over both sides' real and imaginary parts (cheaper than two complex ones).
-        defined = torch.isfinite(torch.view_as_real(torch.stack((lhs, rhs)))).all(dim=2).all(dim=0)
-        count = int(defined.sum())
+        sides = torch.stack((lhs, rhs))[None]
+        defined, agreeing = _compare_sides(sides)
+        count, matches = int(defined.sum()), int(agreeing.sum())
         if count < _MIN_DEFINED:
             continue
         masked = SAMPLES - count
-        if masked:
-            lhs, rhs = lhs[defined], rhs[defined]
-        residual = lhs - rhs
-        scale = torch.maximum(lhs.abs(), rhs.abs())
-        matches = int((residual.abs() <= tolerance * scale).sum())
         where = f"{listed} sampled as {description}"
         if matches == count:
             identity = _identity(count, variables, description)
@@ -296,9 +306,9 @@ def classify_relation(
             detail = f"it holds for positive {listed} but not at {count - matches} of {count} real sample points"
             return NumericReport("relation", detail, False, count, masked, variables, matches)
         # Only a residual that looks constant in doubles is worth the 50/80-digit confirmation.
-        if matches == 0 and bool(((residual - residual[0]).abs() <= tolerance * (residual[0].abs() + scale)).all()):
+        if matches == 0 and bool(_looks_constant(sides, defined)[0]):
             points = [{name: complex(pool[domain, index, k].item()) for index, name in enumerate(variables)}
-                      for k in torch.nonzero(defined).flatten()[:_PRECISE_POINTS].tolist()]  # fmt: skip
+                      for k in torch.nonzero(defined[0]).flatten()[:_PRECISE_POINTS].tolist()]  # fmt: skip
             difference = _constant_difference(relation, points, used_constants)
             if difference is not None:
                 detail = f"the two sides differ by the constant {difference} at every sample point ({where})"
