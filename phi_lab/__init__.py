@@ -7,7 +7,8 @@
 
 The façade re-exports the public surface; the layers below it are
 ``phi_lab.equations`` (symbolic: parsing, units, topology, φ, catalog, verdict; no torch)
-and ``phi_lab.compute`` (numeric: device choice and tensor evaluation).  The pipeline is
+and ``phi_lab.compute`` (numeric: device choice, tensor evaluation and the searches);
+``phi_lab.exploration`` puts the searches' discoveries through the validator.  The pipeline is
 imported on first use (PEP 562), so ``import phi_lab`` alone, and commands such as
 ``phi-lab health`` that need no science, stay light: no torch, SymPy or pint.
 """
@@ -32,6 +33,7 @@ from phi_lab.errors import (
 if _typing.TYPE_CHECKING:
     from phi_lab.equations.binding import MODES, Equation
     from phi_lab.equations.verdict import Check, ValidationResult
+    from phi_lab.exploration import find_closed_forms, find_equations, find_identities
     from phi_lab.validation import parse, validate, validate_many
 
 __version__ = "0.1.0"
@@ -51,6 +53,9 @@ __all__ = [
     "ValidationResult",
     "WorkerError",
     "__version__",
+    "find_closed_forms",
+    "find_equations",
+    "find_identities",
     "parse",
     "validate",
     "validate_many",
@@ -61,6 +66,9 @@ _LAZY = {
     "Equation": "phi_lab.equations.binding",
     "Check": "phi_lab.equations.verdict",
     "ValidationResult": "phi_lab.equations.verdict",
+    "find_closed_forms": "phi_lab.exploration",
+    "find_equations": "phi_lab.exploration",
+    "find_identities": "phi_lab.exploration",
     "parse": "phi_lab.validation",
     "validate": "phi_lab.validation",
     "validate_many": "phi_lab.validation",

@@ -14,6 +14,8 @@ notebook displays a returned Figure as it is.
 :func:`plot_topology`       Betti numbers and ``χ`` per equation (bars; a heatmap for many)
 :func:`plot_distributions`  histograms of φ-coherence and confidence, valid/invalid stacked
 :func:`plot_verdicts`       counts of each verdict kind, valid/invalid stacked and annotated
+:func:`plot_hits`           a search's hits (:func:`phi_lab.find_closed_forms`,
+                            :func:`phi_lab.find_equations`): error against complexity
 ==========================  ==============================================================
 
 The summaries accept the DataFrame of :func:`phi_lab.validate_many` (or of
@@ -57,11 +59,13 @@ from phi_lab.equations.verdict import KINDS, ValidationResult
 from phi_lab.errors import InputError
 
 __all__ = [
+    "ERROR_FLOOR",
     "MAX_VERTICES",
     "THEMES",
     "Theme",
     "draw_complex",
     "plot_distributions",
+    "plot_hits",
     "plot_topology",
     "plot_verdicts",
     "vertex_text",
@@ -507,6 +511,81 @@ def plot_verdicts(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
     ax.grid(axis="y", color=colors.muted, alpha=0.3)
     ax.set_axisbelow(True)
     _legend(ax, colors, None, loc="best")
+    return figure
+
+
+#: Where :func:`plot_hits` draws hits whose error is below it (exact at 50 digits, or 0).
+ERROR_FLOOR = 1e-50
+
+
+def plot_hits(
+    frame: pd.DataFrame, *, target: str | None = None, labels: int = 8, theme: str | Theme = "light"
+) -> Figure:
+    """A search's hits: relative error (log scale) against complexity, exact hits marked.
+
+    Parameters
+    ----------
+    frame:
+        From :func:`phi_lab.find_closed_forms` (column ``expression``) or
+        :func:`phi_lab.find_equations` (column ``equation``), with ``complexity``, ``error``
+        and ``exact``.
+    target:
+        The target's name for the title.
+    labels:
+        At most so many hits are labelled: the first of each complexity in the frame's order
+        (the frames are ranked, so the best of each).
+    theme:
+        ``"light"``, ``"dark"`` or a :class:`Theme`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with two scatter collections, exact then inexact.  Errors below
+        :data:`ERROR_FLOOR` (exact at 50 digits) are drawn on the floor line; hits of equal
+        complexity are spread sideways so none hides another.
+    """
+    colors = _theme(theme)
+    text_column = "expression" if "expression" in frame.columns else "equation"
+    missing = [column for column in (text_column, "complexity", "error", "exact") if column not in frame.columns]
+    if missing:
+        raise InputError(f"the frame lacks the column(s) {', '.join(missing)} of a phi_lab search")
+    figure, ax = _figure_and_axes(None, colors, (7.5, 4.2))
+    complexity = frame["complexity"].to_numpy(dtype=float)
+    error = np.maximum(frame["error"].to_numpy(dtype=float), ERROR_FLOOR)
+    exact = frame["exact"].to_numpy(dtype=bool)
+    rank = frame.groupby("complexity").cumcount().to_numpy(dtype=float)
+    size = frame.groupby("complexity")["complexity"].transform("size").to_numpy(dtype=float)
+    x = complexity + np.where(size > 1, (rank / np.maximum(size - 1, 1) - 0.5) * 0.6, 0.0)
+    for chosen, color, marker, name in (
+        (exact, colors.valid, "*", "exact (50 digits)"),
+        (~exact, colors.invalid, "o", "close"),
+    ):
+        ax.scatter(
+            x[chosen], error[chosen], s=70 if marker == "*" else 36, color=color, marker=marker, label=name, zorder=3
+        )
+    firsts = [int(index) for index in np.flatnonzero(rank == 0)][:labels]  # the best of each complexity
+    for index in firsts:
+        ax.annotate(
+            _escape(_shorten(str(frame[text_column].iloc[index]), 28)),
+            (x[index], error[index]),
+            xytext=(2, 8),
+            textcoords="offset points",
+            rotation=30,
+            fontsize=8,
+            color=colors.text,
+        )
+    ax.set_yscale("log")
+    ax.axhline(ERROR_FLOOR, color=colors.muted, linewidth=0.8, linestyle="--", zorder=1)
+    ax.set_ylim(ERROR_FLOOR / 10, max(1e3, float(error.max(initial=ERROR_FLOOR)) * 1e3))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("complexity (nodes)")
+    ax.set_ylabel("relative error (exact hits on the floor)")
+    title = f"{len(frame)} hits, {int(exact.sum())} exact"
+    ax.set_title(f"{_escape(target)}: {title}" if target else title, color=colors.text)
+    ax.grid(color=colors.muted, alpha=0.3)
+    ax.set_axisbelow(True)
+    if len(frame):
+        _legend(ax, colors, None, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return figure
 
 

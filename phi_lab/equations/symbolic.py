@@ -16,7 +16,7 @@ import sympy
 
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Relation, Symbol
 
-__all__ = ["relation_to_sympy", "to_sympy"]
+__all__ = ["decide_equality", "relation_to_sympy", "to_sympy"]
 
 _MATH_CONSTANTS: dict[str, Any] = {"phi": sympy.GoldenRatio, "pi": sympy.pi, "e": sympy.E, "i": sympy.I}
 
@@ -86,3 +86,28 @@ def _operation(node: Operation, args: list[Any]) -> Any:
 def relation_to_sympy(relation: Relation, constants: frozenset[str]) -> Any:
     """Build ``sympy.Eq(lhs, rhs, evaluate=False)`` for one relation."""
     return sympy.Eq(to_sympy(relation.lhs, constants), to_sympy(relation.rhs, constants), evaluate=False)
+
+
+def decide_equality(relation: Relation, constants: frozenset[str]) -> bool | None:
+    """Decide exactly whether the sides of a constant, algebraic relation are equal.
+
+    The difference of the sides is evaluated by SymPy (``doit``), named constants such as φ
+    are rewritten as radicals, and its minimal polynomial over the rationals is computed:
+    the difference is zero exactly when that polynomial is ``x``.  This is a proof, not a
+    numeric test, so ``φ^20 = 6765φ + 4181`` is confirmed and ``φ^20 = 6765φ + 4180``
+    refuted whatever the precision.
+
+    Returns
+    -------
+    bool or None
+        None when SymPy cannot decide: a variable, or a transcendental number (π, e, …).
+    """
+    x = sympy.Dummy("x")
+    difference = sympy.Add(to_sympy(relation.lhs, constants), -to_sympy(relation.rhs, constants), evaluate=False)
+    if difference.free_symbols:
+        return None
+    try:
+        polynomial = sympy.minimal_polynomial(difference.doit().rewrite(sympy.sqrt), x)
+    except (sympy.polys.polyerrors.NotAlgebraic, sympy.polys.polyerrors.GeneratorsError, NotImplementedError):
+        return None
+    return bool(polynomial == x)

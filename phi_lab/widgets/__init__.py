@@ -1,10 +1,11 @@
-"""The notebook layer's widgets: validate one equation, or a batch, and keep the valid ones.
+"""The notebook layer's widgets: validate one equation, or a batch; explore a number; keep the valid ones.
 
 ::
 
-    from phi_lab.widgets import ValidatorWidget, BatchWidget
+    from phi_lab.widgets import ValidatorWidget, BatchWidget, ExplorerWidget
     ValidatorWidget(units={"F": "N", "m": "kg", "a": "m/s^2"})   # last expression of a cell: shown
     BatchWidget()
+    ExplorerWidget(target="phi")                                  # equations φ satisfies; Stop button
 
 The widgets have no science of their own: every verdict comes from :func:`phi_lab.validate`,
 :func:`phi_lab.validate_many` or a :class:`~phi_lab.client.WorkerClient`, every picture from
@@ -12,7 +13,7 @@ The widgets have no science of their own: every verdict comes from :func:`phi_la
 constructor argument, so tests drive the widgets with fakes: set a control's ``.value``, call
 a button's ``.click()``, read ``.result`` / ``.html`` / ``.frame`` / ``.table_html``.
 
-Modules: ``_validator`` and ``_batch`` (the widgets), ``_html`` (the card and the table, pure
+Modules: ``_validator``, ``_batch`` and ``_explorer`` (the widgets), ``_html`` (the card and the table, pure
 functions), ``_inputs`` (reading units text, lines and uploads) and ``_ports`` (what the
 widgets take from outside, and the defaults).
 """
@@ -20,7 +21,8 @@ widgets take from outside, and the defaults).
 from __future__ import annotations
 
 from phi_lab.widgets._batch import BatchWidget
+from phi_lab.widgets._explorer import ExplorerWidget
 from phi_lab.widgets._inputs import parse_units_text
 from phi_lab.widgets._validator import ValidatorWidget
 
-__all__ = ["BatchWidget", "ValidatorWidget", "parse_units_text"]
+__all__ = ["BatchWidget", "ExplorerWidget", "ValidatorWidget", "parse_units_text"]

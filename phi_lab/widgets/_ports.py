@@ -80,7 +80,16 @@ class MasterListLike(Protocol):
 
     def add(self, result: Any, /, *, units: dict[str, str] | None = None) -> SaveOutcome: ...
 
-    def add_many(self, results: list[Any], /, *, units: dict[str, str] | None = None) -> Sequence[SaveOutcome]: ...
+    def add_many(
+        self,
+        results: list[Any],
+        /,
+        *,
+        units: dict[str, str] | None = None,
+        note: str | None = None,
+        tags: Sequence[str] = (),
+        source: str | None = None,
+    ) -> Sequence[SaveOutcome]: ...
 
 
 def default_validate() -> Validate:

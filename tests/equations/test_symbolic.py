@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import sympy
 
 import phi_lab as pl
+from phi_lab.equations.parser import parse_syntax
+from phi_lab.equations.symbolic import decide_equality
 
 
 def test_as_sympy_is_the_equation_as_written() -> None:
@@ -38,3 +41,21 @@ def test_declared_names_are_symbols() -> None:
     equation = pl.parse("c = 3", units={"c": "m"})
     assert "c" not in equation.constants
     assert equation.variables == ("c",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("phi^2 = phi + 1", True),
+        ("phi^20 = 6765*phi + 4181", True),
+        ("phi^(-7) = 13*phi - 21", True),
+        ("phi^20 = 6765*phi + 4180", False),  # off by one in 15 digits: refuted exactly
+        ("sqrt(2)^2 = 2", True),
+        ("1/3 + 1/6 = 1/2", True),
+        ("pi = 3", None),  # transcendental: not decided
+        ("x = 1", None),  # a variable: not a constant relation
+    ],
+)
+def test_decide_equality(text: str, expected: bool | None) -> None:
+    relation = parse_syntax(text).relations[0]
+    assert decide_equality(relation, frozenset({"phi", "pi"})) is expected

@@ -9,7 +9,7 @@ import mpmath
 import pandas
 import pytest
 
-from phi_lab.compute.explore import COLUMNS, find_closed_forms
+from phi_lab.compute.closed_forms import COLUMNS, find_closed_forms
 from phi_lab.equations.evaluate import MpArithmetic, evaluate
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import Symbol, walk

@@ -1,0 +1,185 @@
+"""Inverse symbolic search: closed forms for a number, found bottom-up on the torch device.
+
+Like RIES or Plouffe's inverter, :func:`find_closed_forms` enumerates expressions over a few
+constants and operations in order of complexity (:func:`phi_lab.compute.enumeration.grow`:
+device batches, deduplication by value, budgets), and checks the ones close to the target at
+50 digits with :class:`~phi_lab.equations.evaluate.MpArithmetic`.  The default target is φ.
+
+Hits
+    Every candidate within ``tolerance`` (relative, in double precision) of the target is a
+    hit, *before* deduplication, so equal forms such as ``(1 + sqrt(5))/2`` and
+    ``2/(sqrt(5) - 1)`` are both reported.  Each hit is re-evaluated from its tree at 50 digits;
+    it is exact when its relative error is below 1e-40 (a float target, known to about 16
+    digits, can therefore never give an exact hit: pass a string of digits, an mpmath value or a
+    syntax tree instead).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from phi_lab.compute.device import resolve_device
+from phi_lab.compute.enumeration import (
+    BINARY_OPERATIONS,
+    UNARY_OPERATIONS,
+    Budget,
+    Candidate,
+    ProgressCallback,
+    grow,
+    precise_value,
+    read_leaves,
+    read_operations,
+    read_target,
+    reporting,
+    usable,
+)
+from phi_lab.equations.evaluate import MpArithmetic, Undefined
+from phi_lab.equations.syntax import Node
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["BINARY_OPERATIONS", "COLUMNS", "UNARY_OPERATIONS", "find_closed_forms"]
+
+#: The columns of the frame :func:`find_closed_forms` returns, in order.
+COLUMNS = ("expression", "complexity", "value", "error", "digits", "exact")
+
+DIGITS = 50
+EXACT = 1e-40
+
+
+def find_closed_forms(
+    target: float | str | Node | Any = None,
+    *,
+    constants: Sequence[str] = ("1", "2", "3", "5", "pi", "e", "sqrt5"),
+    operations: Sequence[str] = ("+", "-", "*", "/", "^", "sqrt", "exp", "log"),
+    max_complexity: int = 7,
+    max_results: int = 20,
+    time_budget_s: float = 10.0,
+    device: str | torch.device | None = None,
+    progress: bool | ProgressCallback = False,
+    tolerance: float = 1e-9,
+    max_pool: int = 1_000_000,
+    batch_size: int = 16_384,
+    cancel: threading.Event | None = None,
+) -> pandas.DataFrame:
+    """Search for closed forms of ``target`` and return the best hits.
+
+    Parameters
+    ----------
+    target:
+        The number to explain: ``None`` for φ, a float, a string of digits (``"1.41421356…"``)
+        or expression text (``"sqrt(2)"``), an mpmath number, or a syntax tree; read at 50 digits.
+    constants:
+        Leaves of the search: integers (``"3"``), ``"pi"``, ``"e"``, ``"phi"``, or ``"sqrtN"``
+        for √N (a single leaf of complexity 1).
+    operations:
+        Binary operations among ``+ - * / ^`` and functions among :data:`UNARY_OPERATIONS`.
+    max_complexity:
+        The most complex level searched (see :mod:`phi_lab.compute.enumeration` for the count).
+    max_results:
+        Rows returned at most.
+    time_budget_s:
+        Seconds after which the search stops (checked between batches) with what it found.
+    device:
+        Torch device for the batches (``None``: :func:`~phi_lab.compute.device.resolve_device`).
+    progress:
+        ``True`` for a progress bar, or a callable receiving
+        :class:`~phi_lab.compute.enumeration.Progress` after every batch.
+    tolerance:
+        Relative distance to the target, in double precision, that makes a candidate a hit.
+    max_pool:
+        Candidates kept for building larger ones (about 0.5 KB each); the search stops
+        before exceeding it.
+    batch_size:
+        Candidates per device batch.
+    cancel:
+        An event another thread (a notebook's Stop button) may set to stop the search between
+        batches; the hits found so far are returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, ranked exact first, then by complexity, error (inexact hits)
+        and text.
+        ``attrs`` holds ``stopped`` (``"max_complexity"``, ``"time"``, ``"memory"`` or
+        ``"cancelled"``), ``levels`` (complexity levels finished), ``candidates`` (evaluated),
+        ``pool`` (kept), ``seconds``, ``device`` and ``found_after_s`` (for each returned
+        expression, the seconds into the search when it was first evaluated).
+
+    Raises
+    ------
+    InputError
+        For an unknown constant or operation, a bad budget, or a target that is not a finite
+        real number.
+    """
+    budget = Budget(time_budget_s, max_pool, cancel)
+    arithmetic = MpArithmetic(DIGITS)
+    goal = read_target(target, arithmetic)
+    leaves = read_leaves(constants)
+    unary, binary = read_operations(operations)
+    resolved = resolve_device(device)
+    goal_float = float(arithmetic.context.re(goal))
+    scale = abs(goal_float) or 1.0
+    hits: dict[str, tuple[Candidate, float]] = {}
+
+    def inspect(batch: list[Candidate], values: torch.Tensor) -> int:
+        real = values.real[:, 0]
+        near = usable(values) & ((real - goal_float).abs() <= tolerance * scale)
+        found = 0
+        for index in near.nonzero().flatten().tolist():
+            if batch[index].text not in hits:
+                hits[batch[index].text] = (batch[index], budget.elapsed())
+                found += 1
+        return found
+
+    with reporting(progress, "closed forms") as report:
+        pool = grow(
+            leaves,
+            unary,
+            binary,
+            max_complexity=max_complexity,
+            budget=budget,
+            device=resolved,
+            batch_size=batch_size,
+            inspect=inspect,
+            progress=report,
+        )
+    frame = _frame(hits, goal, arithmetic, max_results)
+    frame.attrs.update(
+        stopped=pool.stopped,
+        levels=len(pool.levels) - 1,
+        candidates=pool.evaluated,
+        pool=pool.size,
+        seconds=budget.elapsed(),
+        device=str(resolved),
+        found_after_s={text: hits[text][1] for text in frame["expression"]},
+    )
+    return frame
+
+
+def _frame(
+    hits: dict[str, tuple[Candidate, float]], goal: Any, arithmetic: MpArithmetic, max_results: int
+) -> pandas.DataFrame:
+    """Verify every hit at 50 digits and rank them (private)."""
+    import pandas
+
+    ctx = arithmetic.context
+    magnitude = abs(goal) or ctx.mpf(1)
+    rows: list[tuple[str, int, float, float, int, bool]] = []
+    for text, (candidate, _) in hits.items():
+        try:
+            value = precise_value(candidate.node, arithmetic)
+        except Undefined:
+            continue
+        error = abs(value - goal) / magnitude
+        digits = DIGITS if error == 0 else max(0, min(DIGITS, int(-ctx.log10(error))))
+        rows.append((text, candidate.complexity, float(ctx.re(value)), float(error), digits, bool(error < EXACT)))
+    # Exact hits by complexity and text (their errors are rounding noise below 1e-40).
+    rows.sort(key=lambda row: (not row[5], row[1], 0.0 if row[5] else row[3], row[0]))
+    frame = pandas.DataFrame(rows[:max_results], columns=list(COLUMNS))
+    return frame.astype({"complexity": "int64", "value": "float64", "error": "float64", "digits": "int64"})

@@ -1,0 +1,328 @@
+"""Equations a number satisfies, found by meet-in-the-middle on the torch device (as RIES does).
+
+:func:`search_equations` grows one pool of expressions over the constants *and* a variable
+``x`` (:func:`phi_lab.compute.enumeration.grow`), each evaluated at ``x = target`` and at three
+probe points: ``x·(1 + 10⁻⁷)`` for the slope, ``x·1.0731`` and ``x·1.1379`` so that
+deduplication keeps one expression per *function* of x.  After every level, the new members
+are paired with the pool by sorting values at the target and binary search (``searchsorted``
+on the device), so that the work is one sort per level instead of a comparison of every pair.
+
+A pair ``L = R`` is an equation of the target when
+
+* at least one side contains x (the left one; when both do, the left is the steeper side);
+* their values at the target agree to ``tolerance`` (relative, double precision);
+* their slopes differ (by more than 10⁻⁶ relative): the equation pins x down near the target
+  instead of holding identically or touching it (a double root).
+
+Every such pair is verified at 50 digits: the error is the distance from the target to the
+equation's root next to it, ``|L − R| / |L′ − R′|`` at the target, relative to the target
+(one Newton step; the slope by a difference quotient at 50 digits).  Below 10⁻⁴⁰ it is exact.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from phi_lab.compute.device import resolve_device
+from phi_lab.compute.enumeration import (
+    Budget,
+    Candidate,
+    Pool,
+    ProgressCallback,
+    grow,
+    precise_value,
+    read_leaves,
+    read_operations,
+    read_target,
+    reporting,
+)
+from phi_lab.equations.evaluate import MpArithmetic, Undefined
+from phi_lab.equations.syntax import Node
+from phi_lab.errors import InputError
+
+__all__ = ["EquationHit", "EquationSearch", "search_equations"]
+
+DIGITS = 50
+EXACT = 1e-40
+_SLOPE_STEP = 1e-7
+_PROBES = (1.0731, 1.1379)
+
+
+@dataclass(frozen=True, slots=True)
+class EquationHit:
+    """An equation ``left = right`` that the target satisfies, verified at 50 digits.
+
+    Attributes
+    ----------
+    left, right:
+        The two sides (``left`` contains the variable).
+    complexity:
+        Of both sides together.
+    error:
+        Relative distance from the target to the equation's nearest root.
+    digits:
+        Correct digits of that root (50 when exact at this precision).
+    exact:
+        ``error`` below 1e-40.
+    found_after_s:
+        Seconds into the search when the pair was matched.
+    """
+
+    left: Candidate
+    right: Candidate
+    complexity: int
+    error: float
+    digits: int
+    exact: bool
+    found_after_s: float
+
+    @property
+    def text(self) -> str:
+        """``"left = right"``, readable by the parser."""
+        return f"{self.left.text} = {self.right.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class EquationSearch:
+    """The outcome of :func:`search_equations`.
+
+    Attributes
+    ----------
+    hits:
+        Ranked exact first, then by complexity, error and text.
+    stopped:
+        ``"max_complexity"``, ``"time"``, ``"memory"`` or ``"cancelled"``.
+    levels, candidates, pool:
+        Levels finished, candidates evaluated, members kept.
+    pairs:
+        Pairs that matched in double precision (verified or not).
+    seconds:
+        Wall time of the search.
+    device:
+        Where the batches ran.
+    """
+
+    hits: tuple[EquationHit, ...]
+    stopped: str
+    levels: int
+    candidates: int
+    pool: int
+    pairs: int
+    seconds: float
+    device: str
+
+
+def search_equations(
+    target: float | str | Node | Any = None,
+    *,
+    constants: Sequence[str] = ("1", "2", "3", "5"),
+    operations: Sequence[str] = ("+", "-", "*", "/", "^", "sqrt"),
+    variable: str = "x",
+    max_complexity: int = 9,
+    max_side_complexity: int | None = 6,
+    x_on_both_sides: bool = True,
+    time_budget_s: float = 10.0,
+    device: str | torch.device | None = None,
+    progress: bool | ProgressCallback = False,
+    tolerance: float = 1e-9,
+    max_pool: int = 1_000_000,
+    max_pairs: int = 20_000,
+    batch_size: int = 16_384,
+    cancel: threading.Event | None = None,
+) -> EquationSearch:
+    """Search for equations in ``variable`` that ``target`` satisfies.
+
+    Parameters
+    ----------
+    target:
+        As for :func:`~phi_lab.compute.closed_forms.find_closed_forms` (``None`` is φ); read at
+        50 digits.  Must be real.
+    constants, operations:
+        Leaves besides the variable, and operations (see :mod:`phi_lab.compute.enumeration`).
+    variable:
+        The unknown's name.
+    max_complexity:
+        The most complex equation (both sides together).
+    max_side_complexity:
+        The most complex side (``None``: ``max_complexity − 1``).  Each level costs several
+        times the one before, so this bounds the work.
+    x_on_both_sides:
+        Allow the variable on the right too (``x^2 = x + 1``); ``False`` keeps RIES's
+        ``f(x) = constant`` shape.
+    time_budget_s, cancel:
+        Stop enumerating after so many seconds, or when the event is set (checked between
+        batches); pairs of the finished levels are still matched and verified.
+    device:
+        Torch device for the batches (``None``: :func:`~phi_lab.compute.device.resolve_device`).
+    progress:
+        ``True`` for a progress bar, or a callable receiving
+        :class:`~phi_lab.compute.enumeration.Progress`.
+    tolerance:
+        Relative difference of the sides at the target, in double precision, that makes a pair.
+    max_pool:
+        Members kept at most (about 0.5 KB each).
+    max_pairs:
+        Pairs verified at 50 digits at most, the simplest first; more are counted, not verified.
+    batch_size:
+        Candidates per device batch.
+
+    Raises
+    ------
+    InputError
+        For an unknown constant or operation, a bad budget, or a target that is not a finite
+        real number.
+    """
+    budget = Budget(time_budget_s, max_pool, cancel)
+    side_limit = max_complexity - 1 if max_side_complexity is None else min(max_side_complexity, max_complexity - 1)
+    if side_limit < 1:
+        raise InputError(f"max_complexity must be at least 2 for an equation, got {max_complexity!r}")
+    if not variable.isidentifier():
+        raise InputError(f"variable {variable!r} is not a name")
+    arithmetic = MpArithmetic(DIGITS)
+    goal = read_target(target, arithmetic)
+    goal_float = float(arithmetic.context.re(goal))
+    leaves = read_leaves(constants, variable)
+    unary, binary = read_operations(operations)
+    resolved = resolve_device(device)
+    base = goal_float if goal_float != 0 else 1.0  # a target of 0 is probed at 10⁻⁷, 0.0731, 0.1379
+    samples = torch.tensor(
+        [goal_float, goal_float + base * _SLOPE_STEP] + [goal_float + base * (probe - 1) for probe in _PROBES],
+        dtype=torch.complex128,
+    )
+    matcher = _Matcher(max_complexity, tolerance, x_on_both_sides, budget, base * _SLOPE_STEP)
+    with reporting(progress, "equations") as report:
+        pool = grow(
+            leaves,
+            unary,
+            binary,
+            max_complexity=side_limit,
+            budget=budget,
+            device=resolved,
+            samples=samples,
+            variable=variable,
+            batch_size=batch_size,
+            on_level=matcher.match_level,
+            progress=report,
+        )
+    hits = _verify(matcher.pairs, goal, variable, arithmetic, max_pairs)
+    return EquationSearch(
+        hits=tuple(hits),
+        stopped=pool.stopped,
+        levels=len(pool.levels) - 1,
+        candidates=pool.evaluated,
+        pool=pool.size,
+        pairs=len(matcher.pairs),
+        seconds=budget.elapsed(),
+        device=str(resolved),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    left: Candidate
+    right: Candidate
+    estimate: float  # the double-precision root error, for ordering before verification
+    found_after_s: float
+
+
+class _Matcher:
+    """Pairs each new level with the pool after :func:`grow` finishes it (private)."""
+
+    def __init__(self, max_complexity: int, tolerance: float, both_sides: bool, budget: Budget, step: float) -> None:
+        self.max_complexity = max_complexity
+        self.tolerance = tolerance
+        self.both_sides = both_sides
+        self.budget = budget
+        self.step = step
+        self.pairs: list[_Pair] = []
+
+    def match_level(self, pool: Pool) -> int:
+        members = [candidate for level in pool.levels for candidate in level]
+        values = torch.cat(pool.values)
+        new = len(pool.levels[-1])
+        first_new = len(members) - new
+        complexity = torch.tensor([candidate.complexity for candidate in members], dtype=torch.int64)
+        has_variable = torch.tensor([candidate.has_variable for candidate in members], dtype=torch.bool)
+        at_target, slope = values[:, 0], (values[:, 1] - values[:, 0]) / self.step
+        order = torch.argsort(at_target)
+        ordered = at_target[order]
+        mine = torch.arange(first_new, len(members))
+        width = self.tolerance * at_target[mine].abs().clamp_min(1.0) * (1 + 1e-6)
+        low = torch.searchsorted(ordered, at_target[mine] - width)
+        high = torch.searchsorted(ordered, at_target[mine] + width, right=True)
+        counts = high - low
+        a = torch.repeat_interleave(mine, counts)
+        starts = torch.repeat_interleave(low, counts)
+        offsets = torch.arange(len(a)) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
+        b = order[starts + offsets]
+        # Each unordered pair once: a new member with an older one, or two new ones in index order.
+        keep = (b < first_new) | (a < b)
+        keep &= complexity[a] + complexity[b] <= self.max_complexity
+        keep &= has_variable[a] | has_variable[b]
+        if not self.both_sides:
+            keep &= ~(has_variable[a] & has_variable[b])
+        difference = (at_target[a] - at_target[b]).abs()
+        keep &= difference <= self.tolerance * torch.maximum(at_target[a].abs(), at_target[b].abs()).clamp_min(1.0)
+        slopes = (slope[a] - slope[b]).abs()
+        keep &= slopes > 1e-6 * torch.maximum(slope[a].abs(), slope[b].abs()).clamp_min(1e-300)
+        found = 0
+        seconds = self.budget.elapsed()
+        for i, j, gap, rate in zip(
+            a[keep].tolist(), b[keep].tolist(), difference[keep].tolist(), slopes[keep].tolist(), strict=True
+        ):
+            left, right = _orient(members[i], members[j], float(slope[i]), float(slope[j]))
+            self.pairs.append(_Pair(left, right, gap / rate, seconds))
+            found += 1
+        return found
+
+
+def _orient(
+    first: Candidate, second: Candidate, first_slope: float, second_slope: float
+) -> tuple[Candidate, Candidate]:
+    """The side with the variable on the left; with it on both, the steeper side (then by text)."""
+    if first.has_variable != second.has_variable:
+        return (first, second) if first.has_variable else (second, first)
+    if (abs(first_slope), second.text) != (abs(second_slope), first.text):
+        return (first, second) if (abs(first_slope), second.text) > (abs(second_slope), first.text) else (second, first)
+    return first, second
+
+
+def _verify(pairs: list[_Pair], goal: Any, variable: str, arithmetic: MpArithmetic, limit: int) -> list[EquationHit]:
+    """The 50-digit root error of the simplest ``limit`` pairs, ranked (private)."""
+    ctx = arithmetic.context
+    magnitude = abs(goal) or ctx.mpf(1)
+    step = magnitude * ctx.mpf(10) ** -25
+    ranked = sorted(
+        pairs,
+        key=lambda pair: (pair.left.complexity + pair.right.complexity, pair.estimate, pair.left.text, pair.right.text),
+    )
+    hits: list[EquationHit] = []
+    for pair in ranked[:limit]:
+        try:
+            here = _difference(pair, {variable: goal}, arithmetic)
+            there = _difference(pair, {variable: goal + step}, arithmetic)
+        except Undefined:
+            continue
+        rate = (there - here) / step
+        if rate == 0:
+            continue
+        error = abs(here / rate) / magnitude
+        digits = DIGITS if error == 0 else max(0, min(DIGITS, int(-ctx.log10(error))))
+        complexity = pair.left.complexity + pair.right.complexity
+        hits.append(
+            EquationHit(
+                pair.left, pair.right, complexity, float(error), digits, bool(error < EXACT), pair.found_after_s
+            )
+        )
+    # Exact hits by complexity and text (their errors are rounding noise below 1e-40).
+    hits.sort(key=lambda hit: (not hit.exact, hit.complexity, 0.0 if hit.exact else hit.error, hit.text))
+    return hits
+
+
+def _difference(pair: _Pair, values: dict[str, Any], arithmetic: MpArithmetic) -> Any:
+    return precise_value(pair.left.node, arithmetic, values) - precise_value(pair.right.node, arithmetic, values)

@@ -1,0 +1,145 @@
+"""Exploration: closed forms, equations and identities for a number (φ by default).
+
+The searches run on the torch device (:mod:`phi_lab.compute.closed_forms`,
+:mod:`phi_lab.compute.equation_search`, :mod:`phi_lab.compute.identities`); this module is
+where their discoveries meet the validator: every equation :func:`find_equations` reports
+has been through :func:`phi_lab.validate`, so it carries a verdict, its topology and its
+φ-coherence like anything a researcher types.
+
+All three accept a ``cancel`` :class:`threading.Event` and a ``progress`` flag or callback,
+so a notebook can run them in a background thread with a Stop button
+(:class:`phi_lab.widgets.ExplorerWidget` does exactly that).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from phi_lab.compute.closed_forms import find_closed_forms
+from phi_lab.compute.enumeration import ProgressCallback
+from phi_lab.compute.equation_search import EquationHit, search_equations
+from phi_lab.compute.identities import find_identities
+from phi_lab.equations.syntax import Node
+from phi_lab.validation import validate
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["EQUATION_COLUMNS", "find_closed_forms", "find_equations", "find_identities"]
+
+#: The columns of the frame :func:`find_equations` returns, in order.
+EQUATION_COLUMNS = (
+    "equation",
+    "complexity",
+    "error",
+    "digits",
+    "exact",
+    "valid",
+    "kind",
+    "confidence",
+    "betti",
+    "chi",
+    "phi_coherence",
+    "catalog",
+)
+
+
+def find_equations(
+    target: float | str | Node | Any = None,
+    *,
+    constants: Sequence[str] = ("1", "2", "3", "5"),
+    operations: Sequence[str] = ("+", "-", "*", "/", "^", "sqrt"),
+    variable: str = "x",
+    max_complexity: int = 9,
+    max_side_complexity: int | None = 6,
+    x_on_both_sides: bool = True,
+    max_results: int = 20,
+    time_budget_s: float = 10.0,
+    device: str | torch.device | None = None,
+    progress: bool | ProgressCallback = False,
+    tolerance: float = 1e-9,
+    max_pool: int = 1_000_000,
+    cancel: threading.Event | None = None,
+) -> pandas.DataFrame:
+    """Equations in ``variable`` that ``target`` satisfies, each validated.
+
+    For φ the simplest are ``x = sqrt(x + 1)``, ``x - 1 = 1/x`` and ``x^2 = x + 1``
+    (complexity 5 and 6); ``x^3 = 2*x + 1`` follows at 8.  The search is
+    :func:`phi_lab.compute.equation_search.search_equations` (meet-in-the-middle between
+    sides, 50-digit verification); see it for the parameters.
+
+    Parameters
+    ----------
+    max_results:
+        Rows returned (and validated) at most.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EQUATION_COLUMNS`: the equation's text, complexity, the relative
+        distance from the target to its root (``error``, ``digits``, ``exact``) and the
+        verdict of :func:`phi_lab.validate` in math mode.  Ranked exact first, then by
+        complexity, error and text.  ``attrs`` holds ``stopped``, ``levels``, ``candidates``,
+        ``pool``, ``pairs``, ``seconds``, ``device`` and ``found_after_s`` (per equation).
+
+    Raises
+    ------
+    InputError
+        For an unknown constant or operation, a bad budget, or a target that is not a finite
+        real number.
+    """
+    import pandas
+
+    search = search_equations(
+        target,
+        constants=constants,
+        operations=operations,
+        variable=variable,
+        max_complexity=max_complexity,
+        max_side_complexity=max_side_complexity,
+        x_on_both_sides=x_on_both_sides,
+        time_budget_s=time_budget_s,
+        device=device,
+        progress=progress,
+        tolerance=tolerance,
+        max_pool=max_pool,
+        cancel=cancel,
+    )
+    shown = search.hits[:max_results]
+    frame = pandas.DataFrame([_row(hit, device) for hit in shown], columns=list(EQUATION_COLUMNS))
+    frame = frame.astype(
+        {"complexity": "int64", "error": "float64", "digits": "int64", "exact": "bool", "valid": "bool"}
+    )
+    frame.attrs.update(
+        stopped=search.stopped,
+        levels=search.levels,
+        candidates=search.candidates,
+        pool=search.pool,
+        pairs=search.pairs,
+        seconds=search.seconds,
+        device=search.device,
+        found_after_s={hit.text: hit.found_after_s for hit in shown},
+    )
+    return frame
+
+
+def _row(hit: EquationHit, device: str | torch.device | None) -> tuple[Any, ...]:
+    result = validate(hit.text, mode="math", device=device)
+    return (
+        hit.text,
+        hit.complexity,
+        hit.error,
+        hit.digits,
+        hit.exact,
+        result.valid,
+        result.kind,
+        result.confidence,
+        result.betti,
+        result.chi,
+        result.phi_coherence,
+        result.catalog,
+    )

@@ -1,0 +1,40 @@
+"""find_equations: discoveries go through validate(); the façade exposes the three searches."""
+
+from __future__ import annotations
+
+import pandas
+import pytest
+
+import phi_lab as pl
+from phi_lab.exploration import EQUATION_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def equations() -> pandas.DataFrame:
+    return pl.find_equations(max_complexity=8, max_results=200, device="cpu")
+
+
+def test_phi_equations_are_validated(equations: pandas.DataFrame) -> None:
+    assert tuple(equations.columns) == EQUATION_COLUMNS
+    rows = equations.set_index("equation")
+    for text in ("x^2 = x + 1", "x - 1 = 1/x", "x^3 = 2*x + 1"):
+        row = rows.loc[text]
+        assert bool(row["exact"]) and bool(row["valid"]) and row["kind"] == "relation"
+        verdict = pl.validate(text, mode="math")
+        assert (row["confidence"], row["betti"], row["chi"]) == (verdict.confidence, verdict.betti, verdict.chi)
+        assert row["phi_coherence"] == verdict.phi_coherence
+    assert rows.loc["x^2 = x + 1", "betti"] == (1, 1, 0)
+    assert equations["valid"].all()
+    assert set(equations.attrs["found_after_s"]) == set(equations["equation"])
+    assert equations.attrs["stopped"] == "max_complexity"
+
+
+def test_max_results_caps_the_rows(equations: pandas.DataFrame) -> None:
+    frame = pl.find_equations(max_complexity=8, max_results=3, device="cpu")
+    assert list(frame["equation"]) == list(equations["equation"][:3])
+
+
+def test_facade_exports_the_searches() -> None:
+    assert {"find_closed_forms", "find_equations", "find_identities"} <= set(pl.__all__)
+    assert pl.find_closed_forms(max_complexity=5, device="cpu").iloc[0]["expression"] == "(1 + sqrt(5))/2"
+    assert "phi^2 = phi + 1" in set(pl.find_identities(["power"], max_exponent=3, device="cpu")["identity"])
