@@ -11,10 +11,13 @@ It prints the device, then
 2. :func:`~phi_lab.compute.program.run_program` values of one seeded random batch
    (:func:`bench_evaluator.random_batch`) on the CPU and on CUDA: the same NaN/inf mask and
    values within a relative 1e-12;
-3. evaluator throughput on CUDA (node-evaluations/s), doubling the batch until the peak
+3. φ's closed forms and equations (:func:`phi_lab.find_closed_forms`,
+   :func:`phi_lab.find_equations`) searched on the CPU and on CUDA: the exact hits must be the
+   same, and both wall times are printed;
+4. evaluator throughput on CUDA (node-evaluations/s), doubling the batch until the peak
    memory would pass half of the free memory or the time budget runs out; larger batches
    tile one compiled base program (its compile time is measured once, per expression);
-4. the bandwidth of a device-to-device ``copy_`` of a large buffer, and the evaluator's
+5. the bandwidth of a device-to-device ``copy_`` of a large buffer, and the evaluator's
    throughput expressed as bandwidth under a lower-bound traffic model (one 16-byte complex
    read and one written per node-evaluation).
 
@@ -121,6 +124,43 @@ def check_verdicts(device: torch.device) -> dict[str, Any]:
         "report_differences": [row["text"] for row in rows if not row["same"]],  # counts or details, informative
         "ok": all(row["same_kind"] for row in rows),
     }
+
+
+def check_searches(device: torch.device) -> dict[str, Any]:
+    """φ's closed forms and equations searched on the CPU and on ``device``: the exact hits must agree.
+
+    The wall time of each search is reported next to the CPU's (the search's Python side,
+    candidate generation and compilation, is the same on both; only the batches move).
+    """
+    from phi_lab.exploration import find_closed_forms, find_equations
+
+    searches = {
+        "closed forms": lambda where: find_closed_forms(
+            "phi", operations=("+", "-", "*", "/", "sqrt", "cos"), max_complexity=6, time_budget_s=120, device=where
+        ),
+        "equations": lambda where: find_equations(
+            "phi", max_complexity=8, max_results=500, time_budget_s=120, device=where
+        ),
+    }
+    rows = []
+    for name, search in searches.items():
+        timings, exact = {}, {}
+        for where in (torch.device("cpu"), device):
+            started = time.perf_counter()
+            frame = search(where)
+            timings[where.type] = time.perf_counter() - started
+            column = "expression" if "expression" in frame.columns else "equation"
+            exact[where.type] = list(frame[column][frame["exact"]])
+        rows.append(
+            {
+                "search": name,
+                "exact_hits": len(exact["cpu"]),
+                "same": exact["cpu"] == exact[device.type],
+                "cpu_s": timings["cpu"],
+                "device_s": timings[device.type],
+            }
+        )
+    return {"searches": rows, "ok": all(row["same"] for row in rows)}
 
 
 def check_values(device: torch.device, size: int) -> dict[str, Any]:
@@ -261,6 +301,13 @@ def main() -> int:
         f"relative, max {values['max_relative_error']:.2e})",
         flush=True,
     )
+    report["searches"] = check_searches(device)
+    for row in report["searches"]["searches"]:
+        print(
+            f"{row['search']} for φ, CPU vs CUDA: {'OK' if row['same'] else 'MISMATCH'} "
+            f"({row['exact_hits']} exact hits; {row['cpu_s']:.2f} s on the CPU, {row['device_s']:.2f} s on CUDA)",
+            flush=True,
+        )
     report["copy"] = copy_bandwidth(device, torch.cuda.mem_get_info(device)[0])
     copy = report["copy"]
     print(f"device-to-device copy_ of {copy['buffer_gib']:.2f} GiB: {copy['gb_per_s']:,.0f} GB/s (read + write)")
@@ -274,7 +321,7 @@ def main() -> int:
         f"{best['bandwidth_lower_bound_gb_per_s']:.1f} GB/s of traffic (32 B per node-evaluation), "
         f"{share:.1%} of copy_ bandwidth; anchor EvoGP: over 1e11 GP operations/s on one GPU"
     )
-    report["ok"] = verdicts["ok"] and values["ok"]
+    report["ok"] = verdicts["ok"] and values["ok"] and report["searches"]["ok"]
     report["elapsed_s"] = time.perf_counter() - began
     print(f"checks {'passed' if report['ok'] else 'FAILED'}; total {report['elapsed_s']:.1f} s")
     _write(report)

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PHI_LAB_DEVICE=${PHI_LAB_DEVICE:-cpu}
+# Notebooks that save to "your master list" write to a throwaway one under test, never to yours.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export PHI_LAB_MASTER_LIST="$scratch/master.sqlite3"
 echo "== ruff"; .venv/bin/ruff check phi_lab tests bench notebooks
 echo "== ruff format"; .venv/bin/ruff format --check phi_lab tests bench notebooks
 echo "== mypy"; .venv/bin/mypy

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-EXPECTED = ("01_validate.ipynb", "02_topology.ipynb", "03_batch.ipynb", "04_workers.ipynb")
+EXPECTED = ("01_validate.ipynb", "02_topology.ipynb", "03_batch.ipynb", "04_workers.ipynb", "05_explore.ipynb")
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 
@@ -51,7 +51,7 @@ def notebook(request: pytest.FixtureRequest) -> nbformat.NotebookNode:
     return _read(request.param)
 
 
-def test_the_four_notebooks_are_there() -> None:
+def test_the_five_notebooks_are_there() -> None:
     assert {path.name for path in NOTEBOOKS} >= set(EXPECTED)
 
 

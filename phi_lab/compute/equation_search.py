@@ -12,7 +12,9 @@ A pair ``L = R`` is an equation of the target when
 * at least one side contains x (the left one; when both do, the left is the steeper side);
 * their values at the target agree to ``tolerance`` (relative, double precision);
 * their slopes differ (by more than 10⁻⁶ relative): the equation pins x down near the target
-  instead of holding identically or touching it (a double root).
+  instead of holding identically or touching it (a double root);
+* the root that this implies, one Newton step from the target, is within ``tolerance`` of it
+  (relative): two sides that both vanish at the target agree in value but decide nothing.
 
 Every such pair is verified at 50 digits: the error is the distance from the target to the
 equation's root next to it, ``|L − R| / |L′ − R′|`` at the target, relative to the target
@@ -163,7 +165,8 @@ def search_equations(
         ``True`` for a progress bar, or a callable receiving
         :class:`~phi_lab.compute.enumeration.Progress`.
     tolerance:
-        Relative difference of the sides at the target, in double precision, that makes a pair.
+        Relative difference of the sides at the target, and relative distance of the implied
+        root from it, in double precision, that make a pair.
     max_pool:
         Members kept at most (about 0.5 KB each).
     max_pairs:
@@ -194,7 +197,7 @@ def search_equations(
         [goal_float, goal_float + base * _SLOPE_STEP] + [goal_float + base * (probe - 1) for probe in _PROBES],
         dtype=torch.complex128,
     )
-    matcher = _Matcher(max_complexity, tolerance, x_on_both_sides, budget, base * _SLOPE_STEP)
+    matcher = _Matcher(max_complexity, tolerance, x_on_both_sides, budget, base * _SLOPE_STEP, abs(base))
     with reporting(progress, "equations") as report:
         pool = grow(
             leaves,
@@ -233,8 +236,11 @@ class _Pair:
 class _Matcher:
     """Pairs each new level with the pool after :func:`grow` finishes it (private)."""
 
-    def __init__(self, max_complexity: int, tolerance: float, both_sides: bool, budget: Budget, step: float) -> None:
+    def __init__(
+        self, max_complexity: int, tolerance: float, both_sides: bool, budget: Budget, step: float, scale: float
+    ) -> None:
         self.max_complexity = max_complexity
+        self.scale = scale
         self.tolerance = tolerance
         self.both_sides = both_sides
         self.budget = budget
@@ -270,6 +276,9 @@ class _Matcher:
         keep &= difference <= self.tolerance * torch.maximum(at_target[a].abs(), at_target[b].abs()).clamp_min(1.0)
         slopes = (slope[a] - slope[b]).abs()
         keep &= slopes > 1e-6 * torch.maximum(slope[a].abs(), slope[b].abs()).clamp_min(1e-300)
+        # The root next to the target is within the tolerance: sides that merely both vanish
+        # (exp(x - exp(5)) = log(1), both below 1e-60) agree in value but pin nothing down.
+        keep &= difference <= self.tolerance * self.scale * slopes
         found = 0
         seconds = self.budget.elapsed()
         for i, j, gap, rate in zip(
