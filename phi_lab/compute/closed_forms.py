@@ -127,7 +127,7 @@ def find_closed_forms(
     scale = abs(goal_float) or 1.0
     hits: dict[str, tuple[Candidate, float]] = {}
 
-    def inspect(batch: list[Candidate], values: torch.Tensor) -> int:
+    def inspect(batch: Sequence[Candidate], values: torch.Tensor) -> int:
         real = values.real[:, 0]
         near = usable(values) & ((real - goal_float).abs() <= tolerance * scale)
         found = 0

@@ -41,7 +41,8 @@ from typing import Any
 
 import torch
 
-from phi_lab.compute.program import compile_program, run_program
+from phi_lab.compute.device import complex_dtype
+from phi_lab.compute.program import apply_operator, compile_program, run_program
 from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Symbol, walk
 from phi_lab.errors import InputError
@@ -319,7 +320,7 @@ def grow(
     samples: torch.Tensor | None = None,
     variable: str | None = None,
     batch_size: int = 16_384,
-    inspect: Callable[[list[Candidate], torch.Tensor], int] | None = None,
+    inspect: Callable[[Sequence[Candidate], torch.Tensor], int] | None = None,
     on_level: Callable[[Pool], int] | None = None,
     progress: ProgressCallback | None = None,
 ) -> Pool:
@@ -356,26 +357,43 @@ def grow(
         raise InputError(f"batch_size must be at least 1, got {batch_size!r}")
     points = samples if variable is not None and samples is not None else torch.zeros(1, dtype=torch.complex128)
     pool = Pool(levels=[[]], values=[torch.zeros((0, points.numel()), dtype=torch.float64)])
+    on_device: list[torch.Tensor] = [torch.zeros((0, points.numel()), dtype=complex_dtype(device), device=device)]
     seen: set[str] = set()
     hits = 0
     constants = {name: complex(MpArithmetic(20).constant(name)) for name in NAMED_CONSTANTS}
+    squares = "pow" in binary and any(leaf.text == "2" for leaf in leaves)
     for complexity in range(1, max_complexity + 1):
         survivors: dict[str, tuple[Candidate, torch.Tensor]] = {}
         stopped: str | None = None
-        for batch in _chunks(_candidates(complexity, pool.levels, leaves, unary, binary), batch_size):
+        if complexity == 1:
+            batches: Iterator[tuple[Sequence[Candidate], _Block | None]] = iter([(leaves, None)])
+        else:
+            batches = (
+                (_BlockCandidates(block, pool.levels, complexity), block)
+                for block in _blocks(
+                    complexity, [len(level) for level in pool.levels], unary, binary, squares=squares, size=batch_size
+                )
+            )
+        for batch, block in batches:
             stopped = budget.interrupted()
             if stopped is not None:
                 break
-            values = _evaluate(batch, constants, points, variable, device)
+            if block is None:
+                values = _evaluate_leaves(list(batch), constants, points, variable, device)
+            else:
+                values = _block_values(block, on_device)
             pool.evaluated += len(batch)
             if inspect is not None:
                 hits += inspect(batch, values)
-            for candidate, key, row in zip(batch, *_keys(values), strict=True):
+            keys, rows = _keys(values)
+            for index in range(len(batch)):
+                key = keys[index]
                 if key is None or key in seen:
                     continue
                 kept = survivors.get(key)
+                candidate = batch[index]
                 if kept is None or _readability(candidate) < _readability(kept[0]):
-                    survivors[key] = (candidate, row)
+                    survivors[key] = (candidate, rows[index])
             if pool.size + len(survivors) > budget.max_pool:
                 stopped = "memory"
                 break
@@ -389,6 +407,7 @@ def grow(
         pool.levels.append([candidate for candidate, _ in ordered])
         rows = [row for _, row in ordered]
         pool.values.append(torch.stack(rows) if rows else torch.zeros((0, points.numel()), dtype=torch.float64))
+        on_device.append(pool.values[-1].to(device, complex_dtype(device)))
         if on_level is not None:
             hits += on_level(pool)
             if progress is not None:
@@ -401,36 +420,100 @@ def _readability(candidate: Candidate) -> tuple[int, int, str]:
     return candidate.text.count("("), len(candidate.text), candidate.text
 
 
-def _candidates(
-    complexity: int,
-    levels: list[list[Candidate]],
-    leaves: Sequence[Candidate],
-    unary: Sequence[str],
-    binary: Sequence[str],
-) -> Iterator[Candidate]:
-    """The new candidates of one level, in a fixed order (private)."""
-    if complexity == 1:
-        yield from leaves
-        return
-    for function in unary:
-        for child in levels[complexity - 1]:
-            yield Candidate(
-                Call(function, (child.node,)), f"{function}({child.text})", complexity, _ATOM, child.has_variable
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """A chunk of one level's candidates: one operation over members of earlier levels (private).
+
+    A function applies to ``left`` (indices into level ``left_level``); a binary operation
+    pairs ``left[k]`` with ``right[k]`` (indices into level ``right_level``).
+    """
+
+    operation: str
+    left_level: int
+    left: torch.Tensor
+    right_level: int = 0
+    right: torch.Tensor | None = None
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+class _BlockCandidates(Sequence[Candidate]):
+    """A block's candidates, each built (tree and text) only when asked for (private)."""
+
+    def __init__(self, block: _Block, levels: list[list[Candidate]], complexity: int) -> None:
+        self.block = block
+        self.levels = levels
+        self.complexity = complexity
+        self._left = block.left.tolist()
+        self._right = block.right.tolist() if block.right is not None else None
+
+    def __len__(self) -> int:
+        return len(self._left)
+
+    def __getitem__(self, index: int) -> Candidate:  # type: ignore[override]
+        block = self.block
+        left = self.levels[block.left_level][self._left[index]]
+        if self._right is None:
+            function = block.operation
+            return Candidate(
+                Call(function, (left.node,)), f"{function}({left.text})", self.complexity, _ATOM, left.has_variable
             )
-    # a*a is left to a^2 when both can be built: same complexity, and the power reads better.
-    squares = "pow" in binary and any(leaf.text == "2" for leaf in leaves)
+        return combine(block.operation, left, self.levels[block.right_level][self._right[index]])
+
+
+def _blocks(
+    complexity: int, sizes: list[int], unary: Sequence[str], binary: Sequence[str], *, squares: bool, size: int
+) -> Iterator[_Block]:
+    """The new candidates of one level as blocks of at most ``size``, in a fixed order (private).
+
+    Every function of every level *c − 1* member, then every binary operation on members whose
+    complexities add up to *c − 1*, left member by left member (``+`` and ``*`` in one operand
+    order only; ``a*a`` is left to ``a^2`` when both can be built: same complexity, and the
+    power reads better).
+    """
+    for function in unary:
+        count = sizes[complexity - 1]
+        for start in range(0, count, size):
+            yield _Block(function, complexity - 1, torch.arange(start, min(count, start + size)))
     for op in binary:
         commutative = op in ("add", "mul")
         for left_complexity in range(1, complexity - 1):
             right_complexity = complexity - 1 - left_complexity
             if commutative and left_complexity > right_complexity:
                 continue
-            for i, left in enumerate(levels[left_complexity]):
-                first = i if commutative and left_complexity == right_complexity else 0
-                if squares and op == "mul" and first == i:
-                    first += 1
-                for right in levels[right_complexity][first:]:
-                    yield combine(op, left, right)
+            lefts, rights = sizes[left_complexity], sizes[right_complexity]
+            triangular = commutative and left_complexity == right_complexity
+            skip = 1 if triangular and squares and op == "mul" else 0
+            per_block = max(1, size // max(rights, 1))
+            for start in range(0, lefts, per_block):
+                stop = min(lefts, start + per_block)
+                left = torch.arange(start, stop).repeat_interleave(rights)
+                right = torch.arange(rights).repeat(stop - start)
+                if triangular:
+                    keep = right >= left + skip
+                    left, right = left[keep], right[keep]
+                for first in range(0, len(left), size):
+                    piece = slice(first, first + size)
+                    yield _Block(op, left_complexity, left[piece], right_complexity, right[piece])
+
+
+def _block_values(block: _Block, on_device: list[torch.Tensor]) -> torch.Tensor:
+    """(len(block), S) complex values on the CPU, from the members' values on the device (private).
+
+    One tensor operation per block, with the evaluator's own kernels
+    (:func:`~phi_lab.compute.program.apply_operator`): the same arithmetic as
+    :func:`~phi_lab.compute.program.run_program` on the candidate's whole tree, without
+    re-evaluating the subtrees that earlier levels have already computed.
+    """
+    members = on_device[block.left_level]
+    left = members.index_select(0, block.left.to(members.device))
+    if block.right is None:
+        result = apply_operator(block.operation, [left])
+    else:
+        others = on_device[block.right_level]
+        result = apply_operator(block.operation, [left, others.index_select(0, block.right.to(others.device))])
+    return result.to("cpu", torch.complex128)
 
 
 def combine(op: str, left: Candidate, right: Candidate) -> Candidate:
@@ -464,33 +547,22 @@ def _wrap(candidate: Candidate, needed: bool) -> str:
     return f"({candidate.text})" if needed else candidate.text
 
 
-def _chunks(items: Iterator[Candidate], size: int) -> Iterator[list[Candidate]]:
-    batch: list[Candidate] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _evaluate(
-    batch: list[Candidate],
+def _evaluate_leaves(
+    leaves: list[Candidate],
     constants: dict[str, complex],
     points: torch.Tensor,
     variable: str | None,
     device: torch.device,
 ) -> torch.Tensor:
-    """(batch, S) complex values on the CPU: one tensor program for the whole batch (private)."""
-    orders = [(variable,)] * len(batch) if variable is not None else None
+    """(leaves, S) complex values on the CPU: the leaves compiled as one tensor program (private)."""
+    orders = [(variable,)] * len(leaves) if variable is not None else None
     program = compile_program(
-        [(candidate.node,) for candidate in batch], [constants] * len(batch), device, orders, fold_constants=False
+        [(leaf.node,) for leaf in leaves], [constants] * len(leaves), device, orders, fold_constants=False
     )
     if variable is None:
-        inputs = [torch.zeros((0, 1), dtype=program.constants.dtype, device=device)] * len(batch)
+        inputs = [torch.zeros((0, 1), dtype=program.constants.dtype, device=device)] * len(leaves)
     else:
-        inputs = [points.to(device, program.constants.dtype)[None, :]] * len(batch)
+        inputs = [points.to(device, program.constants.dtype)[None, :]] * len(leaves)
     return run_program(program, inputs)[:, 0, :].to("cpu", torch.complex128)
 
 

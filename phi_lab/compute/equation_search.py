@@ -197,7 +197,7 @@ def search_equations(
         [goal_float, goal_float + base * _SLOPE_STEP] + [goal_float + base * (probe - 1) for probe in _PROBES],
         dtype=torch.complex128,
     )
-    matcher = _Matcher(max_complexity, tolerance, x_on_both_sides, budget, base * _SLOPE_STEP, abs(base))
+    matcher = _Matcher(max_complexity, tolerance, x_on_both_sides, budget, step=base * _SLOPE_STEP, scale=abs(base))
     with reporting(progress, "equations") as report:
         pool = grow(
             leaves,
@@ -237,7 +237,7 @@ class _Matcher:
     """Pairs each new level with the pool after :func:`grow` finishes it (private)."""
 
     def __init__(
-        self, max_complexity: int, tolerance: float, both_sides: bool, budget: Budget, step: float, scale: float
+        self, max_complexity: int, tolerance: float, both_sides: bool, budget: Budget, *, step: float, scale: float
     ) -> None:
         self.max_complexity = max_complexity
         self.scale = scale

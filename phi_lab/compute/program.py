@@ -7,10 +7,12 @@ L steps, each a handful of device operations over all B expressions and N sample
 once: the rows whose instruction at that step is, say, ``SIN`` are gathered and computed
 together.  So thousands of *different* expressions cost L steps, not B Python loops.
 
-Undefined results (division by zero, log of 0, overflow) become NaN/inf in their own sample
-and row only; callers mask them.  Values are complex (principal branches), as in
-:class:`phi_lab.compute.numeric.TorchArithmetic`, and follow the same conventions
-(``0 − z`` for negation, Γ on the real axis only).
+Undefined results (division by zero, log of 0, a pole, overflow) become NaN/inf in their own
+sample and row only, and stay undefined through later operations (NaN⁰ is NaN, not 1);
+callers mask them, or call :func:`evaluate_program`, which returns the values with that mask
+(:class:`Evaluation`) and per-row counts of undefined samples.  Values are complex
+(principal branches), as in :class:`phi_lab.compute.numeric.TorchArithmetic`, and follow
+the same conventions (``0 − z`` for negation, Γ on the real axis only).
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ from phi_lab.equations.syntax import Call, Node, Number, Operation, Symbol
 __all__ = [
     "MAX_INTEGER_POWER",
     "OPCODES",
+    "Evaluation",
     "Program",
     "apply_function",
+    "apply_operator",
     "compile_program",
     "complex_divide",
     "complex_log",
     "complex_power",
+    "evaluate_program",
     "gamma_on_real_axis",
     "run_program",
 ]
@@ -282,6 +287,65 @@ def run_program(program: Program, samples: Sequence[torch.Tensor]) -> torch.Tens
     return stack[:, : program.outputs]
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The values of a compiled program and, per sample, whether each is defined.
+
+    A value is *defined* when its real and imaginary parts are both finite.  Division by
+    zero, the logarithm of 0, 0⁰, a pole of Γ, overflow and NaN are undefined; the logarithm
+    or square root of a negative number is defined (complex principal branch, ``log(−1) = iπ``).
+    An undefined value affects only its own sample of its own row.
+
+    Attributes
+    ----------
+    values:
+        (B, outputs, N) complex results, as :func:`run_program` returns them.
+    defined:
+        (B, outputs, N) bool, True where ``values`` is finite.
+    """
+
+    values: torch.Tensor
+    defined: torch.Tensor
+
+    def __post_init__(self) -> None:
+        if self.values.dim() != 3 or self.defined.shape != self.values.shape:
+            raise ValueError("values and defined must both have shape (B, outputs, N)")
+        if self.defined.dtype != torch.bool:
+            raise ValueError("defined must be a bool tensor")
+
+    @property
+    def defined_samples(self) -> torch.Tensor:
+        """(B, N) bool: True where every output of the row is defined at that sample."""
+        return self.defined.all(dim=1)
+
+    @property
+    def undefined_counts(self) -> torch.Tensor:
+        """(B,) int64: per row, how many samples have at least one undefined output."""
+        return (~self.defined_samples).sum(dim=1)
+
+
+def evaluate_program(program: Program, samples: Sequence[torch.Tensor]) -> Evaluation:
+    """Run ``program`` (see :func:`run_program`) and report which samples are defined.
+
+    Parameters
+    ----------
+    program:
+        From :func:`compile_program`.
+    samples:
+        For each expression, a (V_b, N) tensor of values of its variables.
+
+    Returns
+    -------
+    Evaluation
+        The (B, outputs, N) values, their ``defined`` mask, and per-row counts of
+        undefined samples (:attr:`Evaluation.undefined_counts`).  Undefined samples are
+        reported, never raised.
+    """
+    values = run_program(program, samples)
+    defined = torch.isfinite(values.real) & torch.isfinite(values.imag)
+    return Evaluation(values=values, defined=defined)
+
+
 _NAMES = {code: name for name, code in OPCODES.items()}
 _REAL_LOG = {"log10": 10.0, "log2": 2.0}
 
@@ -311,7 +375,15 @@ def apply_function(name: str, args: Sequence[torch.Tensor]) -> torch.Tensor:
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}")
     result: torch.Tensor = getattr(torch, name)(x)
+    if name in _POLES:
+        # torch gives ±inf at the poles atanh(±1) and atan(±i), which a later tanh or 1/x turns
+        # back into a finite, made-up number; every scalar arithmetic calls them undefined.
+        # (These functions are bounded by ~710 elsewhere, so an infinity here is always a pole.)
+        result = torch.where(torch.isinf(result), torch.full_like(result, complex("nan")), result)
     return result
+
+
+_POLES = frozenset({"atan", "atanh"})
 
 
 _RECIPROCALS = {"cot": "tan", "sec": "cos", "csc": "sin"}
@@ -337,6 +409,18 @@ def _apply_binary(opcode: int, left: torch.Tensor, right: torch.Tensor) -> torch
     return apply_function(name, [left, right])  # root, beta
 
 
+def apply_operator(name: str, operands: Sequence[torch.Tensor]) -> torch.Tensor:
+    """One instruction of the program on complex tensors: ``neg``, ``add``, ``sub``, ``mul``,
+    ``div``, ``pow`` or a function of the vocabulary, exactly as :func:`run_program` computes it.
+
+    For callers that hold the operands' values already, such as the bottom-up searches, which
+    compute each new candidate from its children's values.
+    """
+    if len(operands) == 1:
+        return _apply_unary(OPCODES[name], operands[0])
+    return _apply_binary(OPCODES[name], operands[0], operands[1])
+
+
 #: Integer exponents up to this size are computed by repeated multiplication (exactly, as
 #: Python's ``complex ** int`` does); other exponents by the principal branch, exp(b·log a).
 MAX_INTEGER_POWER = 64
@@ -350,7 +434,8 @@ def complex_power(base: torch.Tensor, exponent: torch.Tensor | complex) -> torch
     branch of a later ``log`` or ``sqrt``.  So real integer exponents (up to
     :data:`MAX_INTEGER_POWER`) are computed by binary powering, the same sequence of
     multiplications whether the exponent is one number or a tensor of them; other exponents
-    by ``torch.pow`` on tensors.  0⁰ and 0⁻ⁿ are undefined (NaN), as in every arithmetic.
+    by ``torch.pow`` on tensors.  0⁰ and 0⁻ⁿ are undefined (NaN), as in every arithmetic, and
+    so is any power of an undefined (NaN) base or with a NaN exponent.
     """
     if not isinstance(exponent, torch.Tensor):
         number = complex(exponent)
@@ -358,10 +443,12 @@ def complex_power(base: torch.Tensor, exponent: torch.Tensor | complex) -> torch
             return _integer_power(base, int(number.real))
         exponent = torch.full_like(base, number)
     base = base + 0  # +0.0 imaginary parts: the general branch takes a logarithm
-    zero_base = (base == 0) & (exponent.real <= 0)
-    general = torch.where(zero_base, torch.full_like(base, complex("nan")), torch.pow(base, exponent))
+    # NaN⁰ is 1 in IEEE arithmetic (and torch), which would turn an undefined sample such as
+    # (1/0)⁰ back into a finite, made-up value; undefined operands stay undefined instead.
+    undefined = ((base == 0) & (exponent.real <= 0)) | torch.isnan(base) | torch.isnan(exponent)
+    general = torch.where(undefined, torch.full_like(base, complex("nan")), torch.pow(base, exponent))
     real = exponent.real
-    integer = (exponent.imag == 0) & (real == torch.round(real)) & (real.abs() <= MAX_INTEGER_POWER) & ~zero_base
+    integer = (exponent.imag == 0) & (real == torch.round(real)) & (real.abs() <= MAX_INTEGER_POWER) & ~undefined
     if not bool(integer.any()):
         return general
     count = torch.where(integer, real, torch.zeros_like(real)).to(torch.int64)
@@ -378,8 +465,9 @@ def complex_power(base: torch.Tensor, exponent: torch.Tensor | complex) -> torch
 
 def _integer_power(base: torch.Tensor, count: int) -> torch.Tensor:
     """``base ** count`` by binary powering (multiplications in the same order as the tensor case)."""
-    if count == 0:
-        return torch.where(base == 0, torch.full_like(base, complex("nan")), torch.ones_like(base))
+    if count == 0:  # 0⁰ and NaN⁰ (an undefined base) are undefined, not 1 as in IEEE arithmetic
+        undefined = (base == 0) | torch.isnan(base)
+        return torch.where(undefined, torch.full_like(base, complex("nan")), torch.ones_like(base))
     result: torch.Tensor | None = None
     factor = base
     remaining = abs(count)
@@ -407,9 +495,14 @@ def complex_divide(left: torch.Tensor | complex, right: torch.Tensor | complex) 
 
 
 def gamma_on_real_axis(x: torch.Tensor) -> torch.Tensor:
-    """Γ on the real axis (sign from the reflection pattern); NaN off it."""
+    """Γ on the real axis (sign from the reflection pattern); NaN off it and at its poles 0, −1, −2, …
+
+    (``exp(lgamma)`` gives +inf at a pole, which a later 1/x or tanh would turn into a finite
+    number; every scalar arithmetic calls Γ undefined there.)
+    """
     real = x.real
     magnitude = torch.exp(torch.lgamma(real))
     negative_odd = (real < 0) & (torch.floor(real).remainder(2) == 1)
     value = (torch.where(negative_odd, -magnitude, magnitude)).to(x.dtype)
-    return torch.where(x.imag == 0, value, torch.full_like(value, complex("nan")))
+    pole = (real <= 0) & (real == torch.floor(real))
+    return torch.where((x.imag == 0) & ~pole, value, torch.full_like(value, complex("nan")))

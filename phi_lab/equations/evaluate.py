@@ -153,6 +153,9 @@ class ComplexArithmetic:
         return 0 - operand
 
     def pow(self, base: complex, exponent: complex) -> complex:
+        # −0.0 imaginary parts become +0.0 (as in complex_power): (1+0j)/(−1+0j) is −1−0j, whose
+        # square root would otherwise come from below the branch cut (−i instead of i).
+        base = base + 0j
         if base == 0:
             if exponent.real > 0:
                 return 0j
@@ -303,6 +306,8 @@ class MpArithmetic:
         if function in ("log", "log10", "log2") and x == 0:
             raise Undefined("logarithm of zero")
         if function == "root":
+            if args[1] == 0:
+                raise Undefined("root of index 0")
             return self.pow(x, 1 / args[1])
         if function in ("gamma", "beta") and any(abs(arg) > 1000 for arg in args):
             raise Undefined("the Gamma function of a large argument overflows")

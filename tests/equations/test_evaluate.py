@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cmath
+from fractions import Fraction
 
 import pytest
 
@@ -59,3 +60,15 @@ def test_precise_comparison_is_immune_to_rounding() -> None:
     ]:
         relation = parse_syntax(text).relations[0]
         assert compare_precisely(relation, constants).equal is equal, text
+
+
+def test_root_of_index_zero_is_undefined_in_every_arithmetic() -> None:
+    arithmetics: tuple[ComplexArithmetic | MpArithmetic, ...] = (ComplexArithmetic(), MpArithmetic(30))
+    for arithmetic in arithmetics:
+        with pytest.raises(Undefined):
+            arithmetic.call("root", [arithmetic.number(Fraction(8)), arithmetic.number(Fraction(0))])
+
+
+def test_a_folded_power_of_a_negative_number_takes_the_principal_branch() -> None:
+    minus_one = ComplexArithmetic().div(1 + 0j, -1 + 0j)  # −1 − 0j: the sign of zero must not pick the branch
+    assert ComplexArithmetic().pow(minus_one, 0.5 + 0j) == pytest.approx(1j)
