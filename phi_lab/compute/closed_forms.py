@@ -1,7 +1,7 @@
 """Inverse symbolic search: closed forms for a number, found bottom-up on the torch device.
 
 Like RIES or Plouffe's inverter, :func:`find_closed_forms` enumerates expressions over a few
-constants and operations in order of complexity (:func:`phi_lab.compute.enumeration.grow`:
+constants and operations in order of complexity (:func:`phi_lab.compute.pool.grow`:
 device batches, deduplication by value, budgets), and checks the ones close to the target at
 50 digits with :class:`~phi_lab.equations.evaluate.MpArithmetic`.  The default target is φ.
 
@@ -29,7 +29,6 @@ from phi_lab.compute.enumeration import (
     Budget,
     Candidate,
     ProgressCallback,
-    grow,
     precise_value,
     read_leaves,
     read_operations,
@@ -37,6 +36,7 @@ from phi_lab.compute.enumeration import (
     reporting,
     usable,
 )
+from phi_lab.compute.pool import grow
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
 from phi_lab.equations.syntax import Node
 
@@ -93,7 +93,7 @@ def find_closed_forms(
     tolerance:
         Relative distance to the target, in double precision, that makes a candidate a hit.
     max_pool:
-        Candidates kept for building larger ones (about 0.5 KB each); the search stops
+        Candidates kept for building larger ones (about 90 bytes each); the search stops
         before exceeding it.
     batch_size:
         Candidates per device batch.

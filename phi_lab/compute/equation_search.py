@@ -1,7 +1,7 @@
 """Equations a number satisfies, found by meet-in-the-middle on the torch device (as RIES does).
 
 :func:`search_equations` grows one pool of expressions over the constants *and* a variable
-``x`` (:func:`phi_lab.compute.enumeration.grow`), each evaluated at ``x = target`` and at three
+``x`` (:func:`phi_lab.compute.pool.grow`), each evaluated at ``x = target`` and at three
 probe points: ``x·(1 + 10⁻⁷)`` for the slope, ``x·1.0731`` and ``x·1.1379`` so that
 deduplication keeps one expression per *function* of x.  After every level, the new members
 are paired with the pool by sorting values at the target and binary search (``searchsorted``
@@ -23,6 +23,7 @@ equation's root next to it, ``|L − R| / |L′ − R′|`` at the target, relat
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,15 +35,14 @@ from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import (
     Budget,
     Candidate,
-    Pool,
     ProgressCallback,
-    grow,
     precise_value,
     read_leaves,
     read_operations,
     read_target,
     reporting,
 )
+from phi_lab.compute.pool import Pool, grow
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
 from phi_lab.equations.syntax import Node
 from phi_lab.errors import InputError
@@ -168,7 +168,7 @@ def search_equations(
         Relative difference of the sides at the target, and relative distance of the implied
         root from it, in double precision, that make a pair.
     max_pool:
-        Members kept at most (about 0.5 KB each).
+        Members kept at most (about 160 bytes each with its four sample points).
     max_pairs:
         Pairs verified at 50 digits at most, the simplest first; more are counted, not verified.
     batch_size:
@@ -248,24 +248,32 @@ class _Matcher:
         self.pairs: list[_Pair] = []
 
     def match_level(self, pool: Pool) -> int:
-        members = [candidate for level in pool.levels for candidate in level]
-        values = torch.cat(pool.values)
-        new = len(pool.levels[-1])
-        first_new = len(members) - new
-        complexity = torch.tensor([candidate.complexity for candidate in members], dtype=torch.int64)
-        has_variable = torch.tensor([candidate.has_variable for candidate in members], dtype=torch.bool)
+        values = torch.cat([level.values for level in pool.levels])
+        complexity = torch.cat(
+            [torch.full((len(level),), rank, dtype=torch.int64) for rank, level in enumerate(pool.levels)]
+        )
+        has_variable = torch.cat([level.has_variable for level in pool.levels])
+        starts = [0]
+        for level in pool.levels:
+            starts.append(starts[-1] + len(level))
+        first_new = starts[-2]
+
+        def member(index: int) -> Candidate:
+            rank = bisect.bisect_right(starts, index) - 1
+            return pool.candidate(rank, index - starts[rank])
+
         at_target, slope = values[:, 0], (values[:, 1] - values[:, 0]) / self.step
         order = torch.argsort(at_target)
         ordered = at_target[order]
-        mine = torch.arange(first_new, len(members))
+        mine = torch.arange(first_new, len(values))
         width = self.tolerance * at_target[mine].abs().clamp_min(1.0) * (1 + 1e-6)
         low = torch.searchsorted(ordered, at_target[mine] - width)
         high = torch.searchsorted(ordered, at_target[mine] + width, right=True)
         counts = high - low
         a = torch.repeat_interleave(mine, counts)
-        starts = torch.repeat_interleave(low, counts)
+        firsts = torch.repeat_interleave(low, counts)
         offsets = torch.arange(len(a)) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
-        b = order[starts + offsets]
+        b = order[firsts + offsets]
         # Each unordered pair once: a new member with an older one, or two new ones in index order.
         keep = (b < first_new) | (a < b)
         keep &= complexity[a] + complexity[b] <= self.max_complexity
@@ -284,7 +292,7 @@ class _Matcher:
         for i, j, gap, rate in zip(
             a[keep].tolist(), b[keep].tolist(), difference[keep].tolist(), slopes[keep].tolist(), strict=True
         ):
-            left, right = _orient(members[i], members[j], float(slope[i]), float(slope[j]))
+            left, right = _orient(member(i), member(j), float(slope[i]), float(slope[j]))
             self.pairs.append(_Pair(left, right, gap / rate, seconds))
             found += 1
         return found
