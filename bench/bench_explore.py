@@ -91,11 +91,15 @@ TARGETS: tuple[Target, ...] = (
 CONSTANTS = ("1", "2", "3", "5", "pi", "e")
 #: Operations of both searches.
 OPERATIONS = ("+", "-", "*", "/", "^", "sqrt", "exp", "log")
-#: find_closed_forms' last level: level 7 takes longer than the default budget on 2 CPU cores.
-CLOSED_FORM_COMPLEXITY = 7
-#: find_equations' limits (its defaults): level 6 of a side takes about the default budget.
-EQUATION_COMPLEXITY = 9
-EQUATION_SIDE_COMPLEXITY = 6
+#: find_closed_forms' last level: level 9 (tens of millions of candidates) takes longer than the
+#: default budget on 2 CPU cores, so the budget is what stops the search.
+CLOSED_FORM_COMPLEXITY = 9
+#: Members the closed-form pool may keep (about 90 bytes each, so 0.9 GB): large enough that the
+#: time budget, not the pool, stops the search.
+CLOSED_FORM_POOL = 10_000_000
+#: find_equations' limits: sides up to 7 (about a second on 2 CPU cores), equations up to 10.
+EQUATION_COMPLEXITY = 10
+EQUATION_SIDE_COMPLEXITY = 7
 #: Seconds per search (each tool, each target).
 BUDGET_S = 5.0
 #: Rows asked for, so that the counts are not capped (closed forms verify every hit anyway;
@@ -142,6 +146,7 @@ def run_closed_forms(target: Target, budget_s: float, device: str) -> dict[str, 
         operations=OPERATIONS,
         max_complexity=CLOSED_FORM_COMPLEXITY,
         max_results=CLOSED_FORM_ROWS,
+        max_pool=CLOSED_FORM_POOL,
         time_budget_s=budget_s,
         device=device,
     )

@@ -14,7 +14,10 @@ A pair ``L = R`` is an equation of the target when
 * their slopes differ (by more than 10⁻⁶ relative): the equation pins x down near the target
   instead of holding identically or touching it (a double root);
 * the root that this implies, one Newton step from the target, is within ``tolerance`` of it
-  (relative): two sides that both vanish at the target agree in value but decide nothing.
+  (relative): two sides that both vanish at the target agree in value but decide nothing;
+* they differ at the probe points (by more than 10⁻⁹): otherwise the equation holds for every
+  x (``log(x) + log(1/x) = log(1)``), an identity rather than a property of the target.  The
+  50-digit verification checks it again at the first probe point.
 
 Every such pair is verified at 50 digits: the error is the distance from the target to the
 equation's root next to it, ``|L − R| / |L′ − R′|`` at the target, relative to the target
@@ -287,6 +290,11 @@ class _Matcher:
         # The root next to the target is within the tolerance: sides that merely both vanish
         # (exp(x - exp(5)) = log(1), both below 1e-60) agree in value but pin nothing down.
         keep &= difference <= self.tolerance * self.scale * slopes
+        # And the sides differ at the probe points: log(x) + log(1/x) = log(1) holds for every x
+        # (its slopes differ only by rounding noise), so it is an identity, not an equation.
+        probes = (values[a, 2:] - values[b, 2:]).abs().amax(dim=1)
+        size = torch.maximum(values[a, 2:].abs(), values[b, 2:].abs()).amax(dim=1).clamp_min(1.0)
+        keep &= probes > 1e-9 * size
         found = 0
         seconds = self.budget.elapsed()
         for i, j, gap, rate in zip(
@@ -314,6 +322,8 @@ def _verify(pairs: list[_Pair], goal: Any, variable: str, arithmetic: MpArithmet
     ctx = arithmetic.context
     magnitude = abs(goal) or ctx.mpf(1)
     step = magnitude * ctx.mpf(10) ** -25
+    probe = goal * ctx.mpf(_PROBES[0]) if goal != 0 else ctx.mpf(_PROBES[0] - 1)
+    identical = ctx.mpf(10) ** -30
     ranked = sorted(
         pairs,
         key=lambda pair: (pair.left.complexity + pair.right.complexity, pair.estimate, pair.left.text, pair.right.text),
@@ -323,8 +333,12 @@ def _verify(pairs: list[_Pair], goal: Any, variable: str, arithmetic: MpArithmet
         try:
             here = _difference(pair, {variable: goal}, arithmetic)
             there = _difference(pair, {variable: goal + step}, arithmetic)
+            away = _difference(pair, {variable: probe}, arithmetic)
+            size = abs(precise_value(pair.left.node, arithmetic, {variable: probe}))
         except Undefined:
             continue
+        if abs(away) < identical * max(1, size):
+            continue  # an identity in x: equal at the target because equal everywhere
         rate = (there - here) / step
         if rate == 0:
             continue

@@ -87,6 +87,15 @@ def test_other_targets(target: str, expected: str, constants: tuple[str, ...]) -
     assert expected in {hit.text for hit in search.hits if hit.exact}
 
 
+def test_identities_in_x_are_not_equations_of_the_target() -> None:
+    # log(x) + log(1/x) = log(1) holds for every x; a constant such as Euler's γ satisfies no short equation.
+    gamma = "0.57721566490153286060651209008240243104215933593992"
+    search = search_equations(
+        gamma, constants=("1",), operations=("+", "/", "log"), max_complexity=9, max_side_complexity=7, device="cpu"
+    )
+    assert search.hits == () and search.pairs == 0
+
+
 def test_budgets_stop_the_search() -> None:
     cancel = threading.Event()
     cancel.set()
