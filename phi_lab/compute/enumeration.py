@@ -122,10 +122,13 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass
 class Budget:
-    """The limits of one search: seconds, pool size and a cancel event (checked between batches)."""
+    """The limits of one search: seconds, pool size and a cancel event (checked between blocks).
+
+    ``max_pool`` has no limit by default (a search without a pool, such as the identities').
+    """
 
     seconds: float
-    max_pool: int
+    max_pool: int = 2**62
     cancel: threading.Event | None = None
     start: float = field(default_factory=time.monotonic)
 

@@ -5,7 +5,8 @@
 probe points: ``x·(1 + 10⁻⁷)`` for the slope, ``x·1.0731`` and ``x·1.1379`` so that
 deduplication keeps one expression per *function* of x.  After every level, the new members
 are paired with the pool by sorting values at the target and binary search (``searchsorted``
-on the device), so that the work is one sort per level instead of a comparison of every pair.
+over the pool's value arrays), so that the work is one sort per level instead of a comparison
+of every pair.
 
 A pair ``L = R`` is an equation of the target when
 

@@ -106,7 +106,7 @@ def find_identities(
         raise InputError(f"unknown template(s) {unknown} (use {sorted(TEMPLATES)})")
     if not 1 <= max_exponent <= _MAX_EXPONENT:
         raise InputError(f"max_exponent must be between 1 and {_MAX_EXPONENT}, got {max_exponent!r}")
-    budget = Budget(time_budget_s, 1, cancel)
+    budget = Budget(time_budget_s, cancel=cancel)
     resolved = resolve_device(device)
     dtype = torch.float32 if complex_dtype(resolved) == torch.complex64 else torch.float64
     searches: dict[str, Callable[[int, float, torch.device, torch.dtype], tuple[int, list[_Candidate]]]] = {
