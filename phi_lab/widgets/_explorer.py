@@ -138,17 +138,20 @@ class ExplorerWidget:
         )
         self.search_button = widgets.Button(description="Search", button_style="primary", icon="search")
         self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
-        self.save_button = widgets.Button(description="Save exact to master list", icon="save", disabled=True)
+        self.save_button = widgets.Button(
+            description="Save exact to master list", icon="save", disabled=True, layout={"width": "auto"}
+        )
         self.status = widgets.HTML()
         self.table = widgets.HTML()
-        self.chart = widgets.Image(format="png", layout={"max_width": "640px"})
+        self.chart = widgets.Image(format="png", layout={"max_width": "640px", "display": "none"})  # until drawn
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.target, self.kind]),
                 widgets.HBox([self.max_complexity, self.time_budget]),
                 widgets.HBox([self.search_button, self.stop_button, self.save_button]),
                 self.status,
-                widgets.HBox([self.table, self.chart]),
+                self.table,
+                self.chart,
             ]
         )
         self.search_button.on_click(lambda _button: self.start())
@@ -214,10 +217,10 @@ class ExplorerWidget:
         why = {"time": "the time budget ran out", "cancelled": "stopped", "memory": "the pool was full"}.get(stopped)
         seconds = frame.attrs.get("seconds")
         timing = f" in {seconds:.1f} s" if isinstance(seconds, float) else ""
-        self._say(f"{len(frame)} hits, {exact} exact{timing}" + (f" ({why})." if why else "."))
         self.table.value = _hits_table(frame)
         self._draw(frame, target)
         self.save_button.disabled = exact == 0
+        self._say(f"{len(frame)} hits, {exact} exact{timing}" + (f" ({why})." if why else "."))  # last: all shown
         return frame
 
     def save_exact(self) -> list[SaveOutcome]:
@@ -270,11 +273,12 @@ class ExplorerWidget:
             try:
                 from phi_lab.plots import plot_hits
             except ModuleNotFoundError as exc:
-                self.chart.value = b""
+                self.chart.value, self.chart.layout.display = b"", "none"
                 self._say(f"charts need {exc.name}: pip install 'phi_lab[notebook]'", problem=True)
                 return
             self._chart = plot_hits
         self.chart.value = figure_png(self._chart(frame, target=target))
+        self.chart.layout.display = None
 
     def _say(self, message: str, *, problem: bool = False) -> None:
         if problem:

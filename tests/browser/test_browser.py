@@ -349,3 +349,55 @@ def test_worker_page_validates(worker: Worker, browser_page: BrowserPage, artifa
     assert "F = m + a" not in valid, valid  # the card was redrawn, not appended to
     errors = [error for error in browser_page.console_errors if "favicon" not in error]
     assert errors == [], f"the page's console logged errors: {errors}"
+
+
+# ---------------------------------------------------------------- the explorer in JupyterLab
+
+EXPLORER_CELL = """\
+from phi_lab.store import MasterList
+from phi_lab.widgets import ExplorerWidget
+
+ExplorerWidget(kind="closed forms", max_complexity=12, time_budget_s=600, master_list=MasterList(":memory:"))"""
+
+
+def test_explorer_widget_searches_in_the_background_and_stops(
+    jupyterlab: JupyterLab, browser_page: BrowserPage, artifacts: Path
+) -> None:
+    """Search for φ's closed forms to complexity 12 (minutes of work), watch the progress, press Stop:
+    the search ends at once with the hits of the finished levels, (1 + sqrt(5))/2 first."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EXPLORER_CELL)])
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nbformat.write(notebook, jupyterlab.root / "explorer.ipynb")
+    page = browser_page.page
+    status = page.locator(".widget-html").first
+    try:
+        page.goto(jupyterlab.url("lab/tree/explorer.ipynb"))
+        page.wait_for_function(f"() => {KERNEL_IDLE_JS}", polling=100, timeout=KERNEL_IDLE_MS)
+        _menu(page, "Run", "Run All Cells")
+        search = page.locator("button.widget-button", has_text="Search")
+        search.wait_for(timeout=RUN_ALL_MS)
+        _wait_settled(page, RUN_ALL_MS)
+        search.click()
+        # The kernel is idle while the search runs in its thread; the status line follows it.
+        page.locator(".widget-html", has_text="candidates").first.wait_for(timeout=VERDICT_MS)
+        progress = status.inner_text()
+        page.locator("button.widget-button", has_text="Stop").click()
+        page.locator(".widget-html", has_text="(stopped)").first.wait_for(timeout=VERDICT_MS)
+        stopped = status.inner_text()
+        table = page.locator(".widget-html table").first.inner_text()
+        drawn = page.evaluate(
+            "() => [...document.querySelectorAll('img.widget-image')].some(i => i.complete && i.naturalWidth > 0)"
+        )
+        _screenshot(page, artifacts / "jupyterlab_explorer.png")
+        page_text = page.locator("body").inner_text()
+    except Exception:
+        _screenshot(page, artifacts / "jupyterlab_explorer_failure.png", failing=True)
+        print(jupyterlab.log_tail())
+        raise
+    assert "complexity" in progress and "hits" in progress, progress
+    assert "exact" in stopped, stopped
+    assert table.index("(1 + sqrt(5))/2") < table.index("2/(sqrt(5) - 1)"), table
+    assert drawn, "the chart of the hits (an Image widget) did not load"
+    assert "Error displaying widget" not in page_text, "a widget did not render"
