@@ -11,6 +11,9 @@ of every pair.
 A pair ``L = R`` is an equation of the target when
 
 * at least one side contains x (the left one; when both do, the left is the steeper side);
+* it is not a simpler equation dressed up: ``exp(x) = exp(pi)`` (a one-to-one function of
+  both sides) and ``x + 1 = pi + 1`` (an operand shared in the same role) are left out, since
+  ``x = pi`` is found too;
 * their values at the target agree to ``tolerance`` (relative, double precision);
 * their slopes differ (by more than 10⁻⁶ relative): the equation pins x down near the target
   instead of holding identically or touching it (a double root);
@@ -48,7 +51,7 @@ from phi_lab.compute.enumeration import (
 )
 from phi_lab.compute.pool import Pool, grow
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
-from phi_lab.equations.syntax import Node
+from phi_lab.equations.syntax import Call, Node, Operation
 from phi_lab.errors import InputError
 
 __all__ = ["EquationHit", "EquationSearch", "search_equations"]
@@ -302,9 +305,33 @@ class _Matcher:
             a[keep].tolist(), b[keep].tolist(), difference[keep].tolist(), slopes[keep].tolist(), strict=True
         ):
             left, right = _orient(member(i), member(j), float(slope[i]), float(slope[j]))
+            if _redundant(left.node, right.node):
+                continue
             self.pairs.append(_Pair(left, right, gap / rate, seconds))
             found += 1
         return found
+
+
+#: Functions one-to-one on the real line (where defined): f(a) = f(b) says no more than a = b.
+_INJECTIVE = frozenset({"sqrt", "exp", "log", "sinh", "tanh", "asinh", "atan"})
+
+
+def _redundant(left: Node, right: Node) -> bool:
+    """Whether ``left = right`` only dresses up a simpler equation, which the search finds too.
+
+    ``exp(x) = exp(pi)`` is ``x = pi`` under a one-to-one function; ``x + 1 = pi + 1``,
+    ``2*x = 2*pi``, ``x/2 = pi/2``, ``1 - x = 1 - pi`` share an operand in the same role.  (Powers
+    are left alone: ``x^2 = 2^2`` also has the root −2.)
+    """
+    if isinstance(left, Call) and isinstance(right, Call):
+        return left.function == right.function and left.function in _INJECTIVE
+    if not (isinstance(left, Operation) and isinstance(right, Operation)) or left.op != right.op:
+        return False
+    if left.op in ("add", "mul"):
+        return any(operand in right.args for operand in left.args)
+    if left.op in ("sub", "div"):
+        return left.args[0] == right.args[0] or left.args[1] == right.args[1]
+    return False
 
 
 def _orient(

@@ -14,8 +14,9 @@ evaluating the shared subtrees again; the leaves themselves are one compiled pro
 
 Deduplication
     Candidates finite and real at every sample point are kept; of those whose values agree to
-    12 significant digits at every point, one: the least complex, then the one whose text has
-    the fewest brackets, then the shortest, then the first generated.  Members of a level are
+    12 significant digits at every point, one: the least complex, then one without the variable
+    (a constant written ``1 - 1`` rather than ``x - x``), then the one whose text has the fewest
+    brackets, then the shortest, then the first generated.  Members of a level are
     in generation order, which is fixed, so the search is reproducible.
 """
 
@@ -416,9 +417,10 @@ class _Collector:
 
 
 def _best_per_key(columns: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """One row per key: the fewest brackets, then the shortest text, then the first generated (private)."""
+    """One row per key: without the variable if possible (``1 - 1`` rather than ``x - x``), then the
+    fewest brackets, the shortest text, the first generated (private)."""
     order = torch.argsort(columns["position"], stable=True)
-    for name in ("length", "brackets", "key"):  # least significant first: stable sorts compose
+    for name in ("length", "brackets", "has_variable", "key"):  # least significant first: stable sorts compose
         order = order.index_select(0, torch.argsort(columns[name].index_select(0, order), stable=True))
     keys = columns["key"].index_select(0, order)
     first = torch.ones(len(keys), dtype=torch.bool)

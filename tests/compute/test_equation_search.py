@@ -96,6 +96,15 @@ def test_identities_in_x_are_not_equations_of_the_target() -> None:
     assert search.hits == () and search.pairs == 0
 
 
+def test_dressed_up_equations_are_left_out() -> None:
+    search = search_equations("pi", constants=("1", "2", "pi"), operations=("+", "-", "*", "/", "exp"), device="cpu")
+    texts = {hit.text for hit in search.hits}
+    assert "x = pi" in texts and "x - 1 = pi - 1" not in texts
+    for dressed in ("x + 1 = pi + 1", "2*x = 2*pi", "x/2 = pi/2", "1 - x = 1 - pi", "exp(x) = exp(pi)"):
+        assert dressed not in texts, dressed
+    assert "x/pi = 1" in texts  # a different equation with the same root: kept
+
+
 def test_budgets_stop_the_search() -> None:
     cancel = threading.Event()
     cancel.set()
