@@ -391,8 +391,9 @@ def print_report(report: dict[str, Any]) -> None:
         "cand.: candidates evaluated; stop: why it stopped (time or max_c[omplexity])"
     )
     print(
-        "(b) 1st: likewise for equations; exact: exact equations (trivial variants such as exp(x) = exp(pi) "
-        "included); lv: side-complexity levels finished (pairs come from finished levels only); stop: as for (a)"
+        "(b) 1st: likewise for equations; exact: exact equations (rearrangements such as x/pi = 1 included; "
+        "dressed-up ones such as exp(x) = exp(pi) are left out by the search); lv: side-complexity levels "
+        "finished (pairs come from finished levels only); stop: as for (a)"
     )
     print()
     print("mpmath.identify: the formula returned, the call's time and the verdict")
