@@ -359,3 +359,40 @@ def test_empty_inputs_draw_quietly(caplog: pytest.LogCaptureFixture) -> None:
             render(figure)
     assert caplog.records == []
     assert bar_values(only_axes(plots.plot_verdicts(empty))) == [[0] * len(KINDS)] * 2
+
+
+# ---------------------------------------------------------------- plot_hits
+
+
+def hits_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "equation": ["x = sqrt(x + 1)", "x^2 = x + 1", "x - 1 = 1/x", "x = 1.618"],
+            "complexity": [5, 6, 6, 4],
+            "error": [0.0, 1e-52, 3e-51, 2e-5],
+            "exact": [True, True, True, False],
+        }
+    )
+
+
+def test_plot_hits_draws_exact_hits_on_the_floor_and_close_ones_above() -> None:
+    figure = plots.plot_hits(hits_frame(), target="φ")
+    (ax,) = figure.axes
+    exact, close = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(exact.get_offsets()) == 3 and len(close.get_offsets()) == 1
+    assert set(np.asarray(exact.get_offsets())[:, 1]) == {plots.ERROR_FLOOR}
+    assert np.asarray(close.get_offsets())[0, 1] == pytest.approx(2e-5)
+    xs = np.asarray(exact.get_offsets())[:, 0]
+    assert len(set(xs)) == 3  # the two of complexity 6 are spread apart
+    labels = [text.get_text() for text in ax.texts]
+    assert labels == ["x = sqrt(x + 1)", "x^2 = x + 1", "x = 1.618"]  # the first of each complexity
+    assert ax.get_title() == "φ: 4 hits, 3 exact" and ax.get_yscale() == "log"
+
+
+def test_plot_hits_reads_closed_forms_and_empty_frames() -> None:
+    forms = hits_frame().rename(columns={"equation": "expression"})
+    assert plots.plot_hits(forms, labels=1, theme="dark").axes[0].texts[0].get_text() == "x = sqrt(x + 1)"
+    empty = plots.plot_hits(hits_frame().iloc[:0])
+    assert empty.axes[0].get_title() == "0 hits, 0 exact"
+    with pytest.raises(pl.InputError, match="complexity"):
+        plots.plot_hits(hits_frame().drop(columns=["complexity"]))

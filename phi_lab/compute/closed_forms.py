@@ -84,7 +84,7 @@ def find_closed_forms(
     max_results:
         Rows returned at most.
     time_budget_s:
-        Seconds after which the search stops (checked between batches) with what it found.
+        Seconds after which the search stops (checked between blocks) with what it found.
     device:
         Torch device for the batches (``None``: :func:`~phi_lab.compute.device.resolve_device`).
     progress:
@@ -99,7 +99,7 @@ def find_closed_forms(
         Candidates per device batch.
     cancel:
         An event another thread (a notebook's Stop button) may set to stop the search between
-        batches; the hits found so far are returned.
+        blocks; the hits found so far are returned.
 
     Returns
     -------
@@ -132,8 +132,9 @@ def find_closed_forms(
         near = usable(values) & ((real - goal_float).abs() <= tolerance * scale)
         found = 0
         for index in near.nonzero().flatten().tolist():
-            if batch[index].text not in hits:
-                hits[batch[index].text] = (batch[index], budget.elapsed())
+            candidate = batch[index]  # built here, for the hits only
+            if candidate.text not in hits:
+                hits[candidate.text] = (candidate, budget.elapsed())
                 found += 1
         return found
 
