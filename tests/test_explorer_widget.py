@@ -133,6 +133,8 @@ def test_problems_are_shown_not_raised() -> None:
     explorer.target.value = "sqrt(-1)"
     assert explorer.run() is None and "not a real number" in (explorer.error or "")
     assert explorer.save_exact() == [] and "run a search first" in (explorer.error or "")
+    explorer.stop()  # nothing running: said, not raised
+    assert "No search is running" in explorer.status.value
     with pytest.raises(InputError, match="kind"):
         ExplorerWidget(kind="integrals")
 

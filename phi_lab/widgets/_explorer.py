@@ -182,9 +182,12 @@ class ExplorerWidget:
         return not self.running
 
     def stop(self) -> None:
-        """Ask the running search to stop after its current batch (what the Stop button does)."""
+        """Ask the running search to stop after its current block (what the Stop button does)."""
+        if not self.running:
+            self._say("No search is running.")
+            return
         self._cancel.set()
-        self._say("Stopping after the current batch…")
+        self._say("Stopping after the current block of candidates…")
 
     def run(self) -> pd.DataFrame | None:
         """Search now, in this thread; show and return the hits (``None`` after a problem)."""
