@@ -3,8 +3,9 @@
 The searches run on the torch device (:mod:`phi_lab.compute.closed_forms`,
 :mod:`phi_lab.compute.equation_search`, :mod:`phi_lab.compute.identities`); this module is
 where their discoveries meet the validator: every equation :func:`find_equations` reports
-has been through :func:`phi_lab.validate`, so it carries a verdict, its topology and its
-φ-coherence like anything a researcher types.
+has been through :func:`phi_lab.validate`'s pipeline (its numeric checks batched, as in
+:func:`phi_lab.validate_many`), so it carries a verdict, its topology and its φ-coherence
+like anything a researcher types.
 
 All three accept a ``cancel`` :class:`threading.Event` and a ``progress`` flag or callback,
 so a notebook can run them in a background thread with a Stop button
@@ -20,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from phi_lab.compute.closed_forms import find_closed_forms
+from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import ProgressCallback
 from phi_lab.compute.equation_search import EquationHit, search_equations
 from phi_lab.compute.identities import find_identities
 from phi_lab.equations.syntax import Node
-from phi_lab.validation import validate
+from phi_lab.equations.verdict import ValidationResult
+from phi_lab.validation import validate_each
 
 if TYPE_CHECKING:
     import pandas
@@ -110,7 +113,10 @@ def find_equations(
         cancel=cancel,
     )
     shown = search.hits[:max_results]
-    frame = pandas.DataFrame([_row(hit, device) for hit in shown], columns=list(EQUATION_COLUMNS))
+    # One device batch for the numeric checks of all the rows, as validate_many does.
+    verdicts = validate_each([hit.text for hit in shown], {}, "math", resolve_device(device))
+    rows = [_row(hit, verdict) for hit, verdict in zip(shown, verdicts, strict=True)]
+    frame = pandas.DataFrame(rows, columns=list(EQUATION_COLUMNS))
     frame = frame.astype(
         {"complexity": "int64", "error": "float64", "digits": "int64", "exact": "bool", "valid": "bool"}
     )
@@ -127,8 +133,7 @@ def find_equations(
     return frame
 
 
-def _row(hit: EquationHit, device: str | torch.device | None) -> tuple[Any, ...]:
-    result = validate(hit.text, mode="math", device=device)
+def _row(hit: EquationHit, result: ValidationResult) -> tuple[Any, ...]:
     return (
         hit.text,
         hit.complexity,

@@ -25,10 +25,13 @@ import torch
 from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import (
     BINARY_OPERATIONS,
+    DIGITS,
+    EXACT,
     UNARY_OPERATIONS,
     Budget,
     Candidate,
     ProgressCallback,
+    correct_digits,
     precise_value,
     read_leaves,
     read_operations,
@@ -47,9 +50,6 @@ __all__ = ["BINARY_OPERATIONS", "COLUMNS", "UNARY_OPERATIONS", "find_closed_form
 
 #: The columns of the frame :func:`find_closed_forms` returns, in order.
 COLUMNS = ("expression", "complexity", "value", "error", "digits", "exact")
-
-DIGITS = 50
-EXACT = 1e-40
 
 
 def find_closed_forms(
@@ -178,7 +178,7 @@ def _frame(
         except Undefined:
             continue
         error = abs(value - goal) / magnitude
-        digits = DIGITS if error == 0 else max(0, min(DIGITS, int(-ctx.log10(error))))
+        digits = correct_digits(error)
         rows.append((text, candidate.complexity, float(ctx.re(value)), float(error), digits, bool(error < EXACT)))
     # Exact hits by complexity and text (their errors are rounding noise below 1e-40).
     rows.sort(key=lambda row: (not row[5], row[1], 0.0 if row[5] else row[3], row[0]))

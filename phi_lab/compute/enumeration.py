@@ -44,6 +44,8 @@ from phi_lab.errors import InputError
 __all__ = [
     "ATOM",
     "BINARY_OPERATIONS",
+    "DIGITS",
+    "EXACT",
     "NAMED_CONSTANTS",
     "PRECEDENCE",
     "SYMBOLS",
@@ -53,6 +55,7 @@ __all__ = [
     "Progress",
     "ProgressCallback",
     "combine",
+    "correct_digits",
     "precise_value",
     "read_leaves",
     "read_operations",
@@ -60,6 +63,11 @@ __all__ = [
     "reporting",
     "usable",
 ]
+
+#: Digits at which every hit of a search is verified.
+DIGITS = 50
+#: Relative error below which a verified hit is exact.
+EXACT = 1e-40
 
 #: Binary operations a search may use, and the syntax-tree operation each builds.
 BINARY_OPERATIONS: dict[str, str] = {"+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow"}
@@ -273,6 +281,13 @@ def precise_value(node: Node, arithmetic: MpArithmetic, values: Mapping[str, Any
     given = dict(values or {})
     bound = {name: given[name] if name in given else arithmetic.constant(name) for name in names}
     return evaluate(node, bound, arithmetic)
+
+
+def correct_digits(error: Any) -> int:
+    """The correct digits that a relative ``error`` (an mpmath number) means, 0 to :data:`DIGITS`."""
+    if error == 0:
+        return DIGITS
+    return max(0, min(DIGITS, int(-MpArithmetic(DIGITS).context.log10(error))))
 
 
 def _precise_or_input_error(node: Node, arithmetic: MpArithmetic) -> Any:

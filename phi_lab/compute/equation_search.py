@@ -40,9 +40,12 @@ import torch
 
 from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import (
+    DIGITS,
+    EXACT,
     Budget,
     Candidate,
     ProgressCallback,
+    correct_digits,
     precise_value,
     read_leaves,
     read_operations,
@@ -56,8 +59,6 @@ from phi_lab.errors import InputError
 
 __all__ = ["EquationHit", "EquationSearch", "search_equations"]
 
-DIGITS = 50
-EXACT = 1e-40
 _SLOPE_STEP = 1e-7
 _PROBES = (1.0731, 1.1379)
 
@@ -361,17 +362,16 @@ def _verify(pairs: list[_Pair], goal: Any, variable: str, arithmetic: MpArithmet
         try:
             here = _difference(pair, {variable: goal}, arithmetic)
             there = _difference(pair, {variable: goal + step}, arithmetic)
-            away = _difference(pair, {variable: probe}, arithmetic)
-            size = abs(precise_value(pair.left.node, arithmetic, {variable: probe}))
+            left, right = _sides(pair, {variable: probe}, arithmetic)
         except Undefined:
             continue
-        if abs(away) < identical * max(1, size):
+        if abs(left - right) < identical * max(1, abs(left)):
             continue  # an identity in x: equal at the target because equal everywhere
         rate = (there - here) / step
         if rate == 0:
             continue
         error = abs(here / rate) / magnitude
-        digits = DIGITS if error == 0 else max(0, min(DIGITS, int(-ctx.log10(error))))
+        digits = correct_digits(error)
         complexity = pair.left.complexity + pair.right.complexity
         hits.append(
             EquationHit(
@@ -383,5 +383,10 @@ def _verify(pairs: list[_Pair], goal: Any, variable: str, arithmetic: MpArithmet
     return hits
 
 
+def _sides(pair: _Pair, values: dict[str, Any], arithmetic: MpArithmetic) -> tuple[Any, Any]:
+    return precise_value(pair.left.node, arithmetic, values), precise_value(pair.right.node, arithmetic, values)
+
+
 def _difference(pair: _Pair, values: dict[str, Any], arithmetic: MpArithmetic) -> Any:
-    return precise_value(pair.left.node, arithmetic, values) - precise_value(pair.right.node, arithmetic, values)
+    left, right = _sides(pair, values, arithmetic)
+    return left - right

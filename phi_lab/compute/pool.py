@@ -123,20 +123,28 @@ class Pool:
         if built is not None:
             return built
         level = self.levels[complexity]
-        operation = self.operations[int(level.operation[index])]
-        left = int(level.left[index])
-        if operation == "leaf":
-            built = self.leaves[left]
-        else:
-            operand = self.candidate(int(level.left_level[index]), left)
-            right_level = int(level.right_level[index])
-            if right_level == _LEAF:
-                text = f"{operation}({operand.text})"
-                built = Candidate(Call(operation, (operand.node,)), text, complexity, ATOM, operand.has_variable)
-            else:
-                built = combine(operation, operand, self.candidate(right_level, int(level.right[index])))
+        built = self.build(
+            complexity,
+            int(level.operation[index]),
+            (int(level.left_level[index]), int(level.left[index])),
+            (int(level.right_level[index]), int(level.right[index])),
+        )
         self._built[key] = built
         return built
+
+    def build(self, complexity: int, code: int, left: tuple[int, int], right: tuple[int, int]) -> Candidate:
+        """The candidate of operation ``code`` on members ``left`` and ``right`` (level, row).
+
+        A leaf's ``left`` row indexes :attr:`leaves`; a function has no right operand (level −1).
+        """
+        operation = self.operations[code]
+        if operation == "leaf":
+            return self.leaves[left[1]]
+        operand = self.candidate(*left)
+        if right[0] == _LEAF:
+            text = f"{operation}({operand.text})"
+            return Candidate(Call(operation, (operand.node,)), text, complexity, ATOM, operand.has_variable)
+        return combine(operation, operand, self.candidate(*right))
 
     def members(self, complexity: int) -> list[Candidate]:
         """Every member of one level, built."""
@@ -174,16 +182,9 @@ class _BlockCandidates(Sequence[Candidate]):
         return len(self.block)
 
     def __getitem__(self, index: int) -> Candidate:  # type: ignore[override]
-        block, pool = self.block, self.pool
-        operation = pool.operations[block.code]
-        left = int(block.left[index])
-        if operation == "leaf":
-            return pool.leaves[left]
-        operand = pool.candidate(block.left_level, left)
-        if block.right is None:
-            text = f"{operation}({operand.text})"
-            return Candidate(Call(operation, (operand.node,)), text, self.complexity, ATOM, operand.has_variable)
-        return combine(operation, operand, pool.candidate(block.right_level, int(block.right[index])))
+        block = self.block
+        right = (block.right_level, int(block.right[index])) if block.right is not None else (_LEAF, 0)
+        return self.pool.build(self.complexity, block.code, (block.left_level, int(block.left[index])), right)
 
 
 def grow(

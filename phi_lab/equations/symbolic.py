@@ -108,6 +108,6 @@ def decide_equality(relation: Relation, constants: frozenset[str]) -> bool | Non
         return None
     try:
         polynomial = sympy.minimal_polynomial(difference.doit().rewrite(sympy.sqrt), x)
-    except (sympy.polys.polyerrors.NotAlgebraic, sympy.polys.polyerrors.GeneratorsError, NotImplementedError):
+    except sympy.polys.polyerrors.BasePolynomialError:  # NotAlgebraic (π, e, log 2…) and its kin
         return None
     return bool(polynomial == x)

@@ -1,7 +1,7 @@
 """ExplorerWidget: search equations or closed forms for a number, watch progress, stop, save.
 
 The searches are the injected ``search`` (default: :func:`phi_lab.find_equations` and
-:func:`phi_lab.find_closed_forms`); the chart is :func:`phi_lab.plots.plot_hits`; saving
+:func:`phi_lab.find_closed_forms`, imported at the first search); the chart is :func:`phi_lab.plots.plot_hits`; saving
 validates with the injected ``validate`` and writes to :class:`phi_lab.store.MasterList`.
 A search started from the Search button runs in a background thread, so the notebook stays
 responsive and the Stop button can set the search's cancel event; the hits found until then
@@ -14,56 +14,32 @@ import html
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
 from phi_lab.errors import DeviceError, InputError
-from phi_lab.widgets._ports import MasterListLike, SaveOutcome, Validate, default_validate, figure_png, open_master_list
+from phi_lab.widgets._ports import (
+    MasterListLike,
+    SaveOutcome,
+    Search,
+    Validate,
+    default_search,
+    default_validate,
+    figure_png,
+    open_master_list,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["KINDS", "ExplorerWidget", "Search"]
+__all__ = ["KINDS", "ExplorerWidget"]
 
 #: What the widget searches for, as shown on its toggle.
 KINDS = ("equations", "closed forms")
 _RED, _GREY = "#cf222e", "#6e7781"
 _REPORT_EVERY_S = 0.25
-
-
-class Search(Protocol):
-    """``search(kind, target, max_complexity=, time_budget_s=, progress=, cancel=) -> DataFrame``."""
-
-    def __call__(
-        self,
-        kind: str,
-        target: str,
-        /,
-        *,
-        max_complexity: int,
-        time_budget_s: float,
-        progress: Callable[[Any], None],
-        cancel: threading.Event,
-    ) -> pd.DataFrame: ...
-
-
-def default_search(
-    kind: str,
-    target: str,
-    /,
-    *,
-    max_complexity: int,
-    time_budget_s: float,
-    progress: Callable[[Any], None],
-    cancel: threading.Event,
-) -> pd.DataFrame:
-    """:func:`phi_lab.find_equations` or :func:`phi_lab.find_closed_forms` (imports torch)."""
-    from phi_lab.exploration import find_closed_forms, find_equations
-
-    search = find_equations if kind == "equations" else find_closed_forms
-    return search(target, max_complexity=max_complexity, time_budget_s=time_budget_s, progress=progress, cancel=cancel)
 
 
 class ExplorerWidget:
@@ -117,7 +93,7 @@ class ExplorerWidget:
     ) -> None:
         if kind not in KINDS:
             raise InputError(f"kind must be one of {KINDS}, not {kind!r}")
-        self._search = search or default_search
+        self._search = search
         self._validate = validate
         self._master_list = master_list
         self._chart = chart
@@ -201,7 +177,8 @@ class ExplorerWidget:
         self._last_report = 0.0
         self._say(f"Searching {kind} for {target}…")
         try:
-            frame = self._search(
+            search = self._search or default_search()  # imported on first use: torch
+            frame = search(
                 kind,
                 target,
                 max_complexity=int(self.max_complexity.value),

@@ -11,6 +11,7 @@ networkx, and say in their status line what is missing instead of failing.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,10 +27,12 @@ __all__ = [
     "Draw",
     "MasterListLike",
     "SaveOutcome",
+    "Search",
     "Validate",
     "ValidateMany",
     "default_charts",
     "default_draw",
+    "default_search",
     "default_validate",
     "default_validate_many",
     "figure_png",
@@ -53,6 +56,23 @@ class BatchClient(Protocol):
     """Anything with :meth:`phi_lab.client.WorkerClient.validate_many`'s first three parameters."""
 
     def validate_many(self, equations: list[str], units: Mapping[str, str] | None, mode: str, /) -> pd.DataFrame: ...
+
+
+class Search(Protocol):
+    """``search(kind, target, *, max_complexity, time_budget_s, progress, cancel) -> DataFrame``:
+    ``kind`` ``"equations"`` or ``"closed forms"``, as :func:`default_search`'s."""
+
+    def __call__(
+        self,
+        kind: str,
+        target: str,
+        /,
+        *,
+        max_complexity: int,
+        time_budget_s: float,
+        progress: Callable[[Any], None],
+        cancel: threading.Event,
+    ) -> pd.DataFrame: ...
 
 
 class Draw(Protocol):
@@ -104,6 +124,16 @@ def default_validate_many() -> ValidateMany:
     from phi_lab.validation import validate_many
 
     return validate_many
+
+
+def default_search() -> Search:
+    """:func:`phi_lab.find_equations` for ``"equations"``, else :func:`phi_lab.find_closed_forms` (imports torch)."""
+    from phi_lab.exploration import find_closed_forms, find_equations
+
+    def search(kind: str, target: str, /, **options: Any) -> pd.DataFrame:
+        return (find_equations if kind == "equations" else find_closed_forms)(target, **options)
+
+    return search
 
 
 def default_draw() -> tuple[Draw | None, str]:
