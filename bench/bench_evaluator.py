@@ -13,7 +13,7 @@ What it measures, all in one process on one machine:
 * (a) :func:`~phi_lab.compute.program.compile_program` (timed alone) and
   :func:`~phi_lab.compute.program.run_program`: the whole batch as one padded postfix program;
 * (b) the naive loop: :func:`~phi_lab.equations.evaluate.evaluate` with
-  :class:`~phi_lab.compute.numeric.TorchArithmetic`, one expression at a time;
+  :class:`~phi_lab.compute.arithmetic.TorchArithmetic`, one expression at a time;
 * (c) SymPy: :func:`~phi_lab.equations.symbolic.to_sympy`, then ``sympy.lambdify`` (code
   generation, timed alone) and numpy evaluation on complex128 arrays.
 
@@ -43,8 +43,8 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 import torch
 
+from phi_lab.compute.arithmetic import TorchArithmetic
 from phi_lab.compute.device import complex_dtype, resolve_device
-from phi_lab.compute.numeric import TorchArithmetic
 from phi_lab.compute.program import Program, compile_program, run_program
 from phi_lab.equations.evaluate import evaluate
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Symbol, walk

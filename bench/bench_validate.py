@@ -93,6 +93,17 @@ CORPUS: tuple[tuple[str, str], ...] = (
     ("latex", r"e^{i\pi} + 1 = 0"),
     ("latex", r"\varphi = \frac{1 + \sqrt{5}}{2}"),
     ("latex", r"E_k = \frac{1}{2} m v^{2}"),
+    # traps for a validator that only samples (issue 9): proofs, witnesses, systems
+    ("trap", "|x| = x + 1"),
+    ("trap", "acos(cos(x)) = x"),
+    ("trap", "x^60 = x^60 + 1"),
+    ("trap", "sin(x)^2 + cos(x)^2 = 1 + 10^-12"),
+    ("trap", "10^300 + 1 = 10^300"),
+    ("trap", "exp(x) = 0"),
+    ("trap", "tanh(x) = 1"),
+    ("trap", "cosh(x) = sinh(x)"),
+    ("trap", "x = y; y = z; z = x + 1"),
+    ("trap", "c = 1/sqrt(mu_0 epsilon_0)"),
     # malformed, or not an equation
     ("malformed", "E = mc^2 +"),
     ("malformed", "= 5"),
@@ -245,6 +256,16 @@ def measure_corpus(
         ratio=ratio,
         per_equation_p50_ms={text: statistics.median(samples) / 1e6 for text, samples in per_text.items()},
     )
+
+
+def count_procedures(texts: Sequence[str], validate: Callable[[str], object]) -> dict[str, int]:
+    """How many of ``texts`` reach each decision procedure (one pass, counters of phi_lab.compute.numeric)."""
+    from phi_lab.compute.numeric import USAGE
+
+    USAGE.counts.clear()
+    for text in texts:
+        validate(text)
+    return dict(sorted(USAGE.counts.items(), key=lambda item: -item[1]))
 
 
 def measure_stages(text: str, repeat: int, device_name: str) -> dict[str, Summary]:
@@ -411,6 +432,12 @@ def print_report(report: dict[str, Any]) -> None:
             )
         print(f"  {'sum of stages':38} {accounted * 1000:9.1f} µs  {accounted / total * 100 if total else 0:5.1f} %")
         print()
+    procedures = report["procedures"]
+    equations = report["corpus"]["equations"]
+    print(f"decision procedures reached on the mixed corpus ({equations} equations, one pass; heavier ones last)")
+    for name, count in procedures.items():
+        print(f"  {name:38} {count:4d}  ({count / equations * 100:5.1f} % of the equations)")
+    print()
     print(f"total benchmark time {report['elapsed_s']:.1f} s")
 
 
@@ -490,6 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed_worst = max(seeds.per_equation_p50_ms.values())
     report["targets"]["seed_p50_met"] = seed_worst < TARGET_SEED_P50_MS
     report["targets"]["corpus_eq_per_s_met"] = corpus.validate.eq_per_s >= TARGET_CORPUS_EQ_PER_S
+    report["procedures"] = count_procedures([text for _, text in CORPUS], validate)
     report["elapsed_s"] = (time.perf_counter_ns() - began) / 1e9
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)

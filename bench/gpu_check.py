@@ -105,9 +105,9 @@ def check_verdicts(device: torch.device) -> dict[str, Any]:
 
     syntaxes = [parse_syntax(text) for _, text in CORPUS]
     constants = [default_constants(mode) for mode, _ in CORPUS]
-    signed = [mode == "math" for mode, _ in CORPUS]
-    cpu = classify_many(syntaxes, constants, torch.device("cpu"), signed)
-    cuda = classify_many(syntaxes, constants, device, signed)
+    modes = [mode for mode, _ in CORPUS]
+    cpu = classify_many(syntaxes, constants, torch.device("cpu"), modes)
+    cuda = classify_many(syntaxes, constants, device, modes)
     rows = [
         {
             "text": text,

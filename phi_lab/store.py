@@ -681,11 +681,18 @@ def _verdict(row: Mapping[str, Any]) -> ValidationResult:
             mode=str(row.get("mode", "auto")),
             checks=tuple(Check(str(c["name"]), str(c["status"]), str(c["detail"])) for c in row.get("checks", ())),
             catalog=catalog if isinstance(catalog, str) else None,  # None, or NaN from a DataFrame
+            decided_by=_text_or_none(row.get("decided_by")),
+            witness=_text_or_none(row.get("witness")),
         )
     except KeyError as exc:
         raise InputError(f"a result row needs the field {exc.args[0]!r} (rows are ValidationResult.to_dict())") from exc
     except (TypeError, ValueError) as exc:
         raise InputError(f"not a usable result row: {exc}") from exc
+
+
+def _text_or_none(value: object) -> str | None:
+    """A text field of a row, or ``None`` (also for NaN, which a DataFrame puts for a missing value)."""
+    return value if isinstance(value, str) else None
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:

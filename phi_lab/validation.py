@@ -161,7 +161,6 @@ def validate_each(
 
         bar = tqdm(total=len(texts), desc="validating", unit="eq")
     results: list[ValidationResult] = []
-    signed = mode == "math"
     for offset in range(0, len(texts), chunk):
         prepared = [_prepare(text, declared, mode, device) for text in texts[offset : offset + chunk]]
         parsed = [item for item in prepared if isinstance(item, _Parsed)]
@@ -170,7 +169,7 @@ def validate_each(
             [item.syntax for item in parsed],
             [item.equation.constants for item in parsed],
             device,
-            [signed] * len(parsed),
+            [mode] * len(parsed),
         )
         share = (time.perf_counter() - started) / max(1, len(parsed))
         concluded = iter(
@@ -206,7 +205,7 @@ def _validate(
     if isinstance(prepared, ValidationResult):
         return prepared
     numeric_start = time.perf_counter()
-    numeric = classify(prepared.syntax, prepared.equation.constants, device, signed=mode == "math")
+    numeric = classify(prepared.syntax, prepared.equation.constants, device, mode=mode)
     return _conclude(prepared, numeric, declared, device, time.perf_counter() - numeric_start)
 
 
@@ -235,7 +234,7 @@ def _conclude(
     if equation.catalog is not None and numeric.kind == "identity" and equation.variables:
         # Vanishing on the catalog relation proves nothing for an identity: it vanishes everywhere.
         equation = bind(syntax, mode, declared, None)
-        numeric = classify(syntax, equation.constants, device, signed=mode == "math")
+        numeric = classify(syntax, equation.constants, device, mode=mode)
     dimensions = _dimensions(equation, declared)
     unused = sorted(set(declared) - syntax.names)
     if unused:  # said, not silently dropped
@@ -243,7 +242,7 @@ def _conclude(
         dimensions = replace(dimensions, detail=dimensions.detail + note)
     catalog = equation.catalog
     verdict = judge(dimensions, numeric, catalog.name if catalog else None, catalog.equation if catalog else "")
-    isolated = numeric.kind == "relation" and numeric.matches == 0 and not numeric.skipped
+    isolated = numeric.kind == "relation" and numeric.matches == 0
     coherence, reason = phi_coherence(syntax, equation.constants, numeric.kind, isolated_roots=isolated)
     seconds = parsed.seconds + numeric_seconds + (time.perf_counter() - start)
     return ValidationResult(
@@ -262,6 +261,8 @@ def _conclude(
         symbols=equation.variables,
         device=str(device),
         phi_reason=reason,
+        decided_by=numeric.decided_by,
+        witness=numeric.witness,
     )
 
 

@@ -33,12 +33,14 @@ from hypothesis import strategies as st
 
 import phi_lab as pl
 from phi_lab.equations.parser import MAX_LENGTH
+from phi_lab.equations.verdict import KINDS as VERDICT_KINDS
+from phi_lab.equations.verdict import NUMERIC_KINDS
 
 #: Seconds one call may take: the documented contract of this fuzz test.
 BUDGET_S = 2.0
 #: The file the code-injection strings try to create.
 MARKER = Path("/tmp/pwned_phi")
-KINDS = {"identity", "relation", "contradiction", "not_an_equation", "unparseable"}
+KINDS = set(VERDICT_KINDS)
 #: Verdicts reached without looking at the mathematics carry this confidence.
 REFUSAL_CONFIDENCE = 0.99
 
@@ -403,4 +405,5 @@ def test_nothing_is_evaluated(monkeypatch: pytest.MonkeyPatch, marker: Path) -> 
 
 @pytest.mark.parametrize("text", LOOKALIKES)
 def test_lookalikes_are_ordinary_equations(text: str) -> None:
-    assert timed(text).kind in ("relation", "identity", "contradiction")
+    # print(1) = 1 is p·r·i·n·t·1 = 1 with i the imaginary unit: no real solution, but an equation.
+    assert timed(text).kind in NUMERIC_KINDS

@@ -1,322 +1,75 @@
-"""Numeric classification of equations on the torch device: identity, relation or contradiction.
+"""Deciding equations: identity, relation, contradiction, no solution, inconsistent, or undecided.
 
-Each relation ``lhs = rhs`` with variables is evaluated at :data:`SAMPLES` random points
-in one batched tensor computation (complex arithmetic, so ``sqrt`` and ``log`` of
-negative values are defined on their principal branch).  Points where either side is
-undefined or infinite are masked and counted, never silently turned into a verdict.
+Every variable is a real number; functions take principal complex values (``√−4 = 2i``),
+except radicals of odd index, which are real roots (``∛−8 = −2``).  An equation *holds* at a
+point where both sides are defined and equal.  For one relation the ladder is, cheapest
+first, each step only when the ones before could not decide:
 
-* **identity**: the sides agree (relative error ≤ 1e-9) at every defined sample point;
-* **contradiction**: they disagree everywhere by the same constant (``x = x + 1``), or the
-  equation is undefined at every point;
-* **relation**: anything else, i.e. a law or a condition on its variables.
+1. **exact algebra** (:mod:`phi_lab.equations.exact`): polynomial and rational relations are
+   decided by proof (``x⁶⁰ = x⁶⁰ + 1``, ``(x+10⁹)² − (x−10⁹)² = 4·10⁹x``, ``10³⁰⁰ + 1 = 10³⁰⁰``,
+   ``φ² = φ + 1``, ``E = mc²`` has the solution E = c²/3 at m = 1/3);
+2. **samples**: both sides at 128 real points over both signs and magnitudes 10⁻⁶…10⁶
+   (:mod:`phi_lab.compute.sampling`, one device batch), a screen only;
+3. **high precision** (:mod:`phi_lab.equations.precision`): an identity must hold at every
+   defined sample and be confirmed at 50/80 digits at points spread over the domain; a
+   relation needs a point where it holds and one where it fails, both confirmed; a
+   contradiction a difference that is the same constant at spread points;
+4. **witnesses** (:mod:`phi_lab.compute.roots`): a solution found on grid lines and refined
+   to 70 digits proves a relation (``|x| = x + 1`` at x = −1/2);
+5. **proofs of no solution**: interval arithmetic over the whole real line
+   (:mod:`phi_lab.equations.ranges`: ``exp x = 0``, ``tanh x = 1``, ``|x−1| + |x+1| = 1``),
+   then SymPy's ``solveset`` in an isolated process with a deadline
+   (:mod:`phi_lab.equations.solving`: ``cosh x = sinh x``);
+6. in math mode, a **complex** solution makes a relation whose solutions are complex
+   (``sin x = 2``); in auto and physics modes, where quantities are real, it has none.
 
-The sample domains are tried in order until enough points are defined: positive reals
-in (0.5, 2.5) (physical quantities), then reals in (−2.5, 2.5), then complex numbers
-of modulus 0.5–2.  The samples are seeded, so verdicts are reproducible.
-
-Equations with no variables are decided with mpmath instead, at 50 and 80 digits: a true
-equality leaves a difference that shrinks with the precision, a false one does not,
-so float rounding cannot flip the verdict of ``φ² = φ + 1`` or ``1 = 2``.
+What none of these settles is said as such: "no solution found" (``sampled``, low
+confidence), or ``undecided`` when the values cannot even be computed.  A system is decided
+relation by relation first; then polynomial systems by a Gröbner basis (inconsistent when the
+basis is [1], with the equations that conflict), others by a common solution found with
+Newton's method and confirmed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from fractions import Fraction
-from functools import lru_cache
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import torch
 
-from phi_lab.compute.device import complex_dtype
-from phi_lab.compute.program import (
-    apply_function,
-    compile_program,
-    complex_divide,
-    complex_power,
-    run_program,
-)
-from phi_lab.equations.evaluate import (
-    ComplexArithmetic,
-    Undefined,
-    compare_precisely,
-    evaluate,
-    precise_sides,
-    same_value,
-)
-from phi_lab.equations.names import list_names
-from phi_lab.equations.syntax import Relation, Symbol, Syntax, walk
+from phi_lab.compute.roots import OutOfTime, Witness, check_time, find_common_root, find_complex_root, find_real_root
+from phi_lab.compute.sampling import DOMAIN, SAMPLES, Sampled, constant_values, sample_relations
+from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
+from phi_lab.equations.exact import ExactFinding, decide_exactly, rational_form
+from phi_lab.equations.names import PHYSICAL_CONSTANTS, list_names
+from phi_lab.equations.precision import compare_at, constant_difference, format_difference, format_number
+from phi_lab.equations.ranges import prove_no_real_solution
+from phi_lab.equations.solving import decide_algebraic, inconsistent_core, solve_one
+from phi_lab.equations.syntax import Call, Operation, Relation, Symbol, Syntax, walk
 from phi_lab.equations.verdict import NumericReport
 
-__all__ = ["SAMPLES", "TorchArithmetic", "classify", "classify_many", "classify_relation", "relation_names"]
+__all__ = ["HEAVY_SECONDS", "USAGE", "Usage", "classify", "classify_many", "relation_names", "solved_form"]
 
-#: Sample points per relation.
-SAMPLES = 64
-_MIN_DEFINED = SAMPLES // 4
-_SEED = 1618033988
-_PRECISE_POINTS = 4
-_DOMAINS = ("positive reals in (0.5, 2.5)", "reals in (−2.5, 2.5)", "complex numbers of modulus 0.5–2")
-
-Value = Any  # a complex tensor of shape (SAMPLES,) or a Python complex scalar
+#: Seconds one equation may spend in the heavy procedures (root searches, proofs, SymPy).
+HEAVY_SECONDS = 0.6
+_HP_POINTS = 6
 
 
-class TorchArithmetic:
-    """Complex arithmetic on tensors of sample values; undefined results become NaN."""
+@dataclass
+class Usage:
+    """How often each procedure was reached (for the benchmark's report); not thread-safe."""
 
-    def __init__(self, device: torch.device) -> None:
-        self.device = device
-        self.dtype = complex_dtype(device)
-        self.scalar = ComplexArithmetic()
+    counts: dict[str, int]
 
-    def number(self, value: Fraction) -> Value:
-        try:
-            return self.scalar.number(value)
-        except Undefined:
-            return complex("nan")
-
-    def constant(self, name: str) -> Value:
-        return self.scalar.constant(name)
-
-    def _both_scalar(self, *values: Value) -> bool:
-        return not any(isinstance(value, torch.Tensor) for value in values)
-
-    def _scalar(self, operation: str, *args: Any) -> Value:
-        try:
-            return getattr(self.scalar, operation)(*args)
-        except Undefined:
-            return complex("nan")
-
-    def add(self, args: Sequence[Value]) -> Value:
-        if self._both_scalar(*args):
-            return self._scalar("add", args)
-        result = args[0]
-        for arg in args[1:]:
-            result = result + arg
-        return result
-
-    def mul(self, args: Sequence[Value]) -> Value:
-        if self._both_scalar(*args):
-            return self._scalar("mul", args)
-        result = args[0]
-        for arg in args[1:]:
-            result = result * arg
-        return result
-
-    def sub(self, left: Value, right: Value) -> Value:
-        return self._scalar("sub", left, right) if self._both_scalar(left, right) else left - right
-
-    def div(self, left: Value, right: Value) -> Value:
-        if self._both_scalar(left, right):
-            return self._scalar("div", left, right)
-        return complex_divide(left, right)
-
-    def neg(self, operand: Value) -> Value:
-        return 0 - operand  # keeps +0 imaginary parts (see ComplexArithmetic.neg)
-
-    def pow(self, base: Value, exponent: Value) -> Value:
-        if self._both_scalar(base, exponent):
-            return self._scalar("pow", base, exponent)
-        if not isinstance(base, torch.Tensor):
-            base = torch.full_like(exponent, base)
-        return complex_power(base, exponent)
-
-    def call(self, function: str, args: Sequence[Value]) -> Value:
-        if self._both_scalar(*args):
-            return self._scalar("call", function, args)
-        like = next(arg for arg in args if isinstance(arg, torch.Tensor))
-        tensors = [arg if isinstance(arg, torch.Tensor) else torch.full_like(like, arg) for arg in args]
-        return apply_function(function, tensors)
+    def add(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
 
 
-@lru_cache(maxsize=16)
-def _sample_pool(device: torch.device, dtype: torch.dtype, variables: int) -> torch.Tensor:
-    """Seeded samples of shape (domains, variables, SAMPLES), made once per device."""
-    generator = torch.Generator(device="cpu").manual_seed(_SEED)
-    shape = (variables, SAMPLES)
-    positive = 0.5 + 2.0 * torch.rand(shape, generator=generator, dtype=torch.float64)
-    real = -2.5 + 5.0 * torch.rand(shape, generator=generator, dtype=torch.float64)
-    modulus = 0.5 + 1.5 * torch.rand(shape, generator=generator, dtype=torch.float64)
-    angle = 2 * torch.pi * torch.rand(shape, generator=generator, dtype=torch.float64)
-    complex_ = torch.polar(modulus, angle)
-    pool = torch.stack([positive.to(torch.complex128), real.to(torch.complex128), complex_])
-    return pool.to(device=device, dtype=dtype)
-
-
-def classify(syntax: Syntax, constants: frozenset[str], device: torch.device, *, signed: bool = False) -> NumericReport:
-    """Classify every relation of ``syntax`` and combine: one contradiction makes the
-    whole system a contradiction; it is an identity only if every relation is one.
-
-    ``signed`` (math mode) also requires an identity to hold for negative values.
-    """
-    return _combine([classify_relation(relation, constants, device, signed=signed) for relation in syntax.relations])
-
-
-def classify_many(
-    syntaxes: Sequence[Syntax], constants: Sequence[frozenset[str]], device: torch.device, signed: Sequence[bool]
-) -> list[NumericReport]:
-    """Classify many equations at once: the same verdicts as :func:`classify`, one device batch.
-
-    The first sample domain of every relation with variables, across all equations, is
-    evaluated by one compiled tensor program (:mod:`phi_lab.compute.program`) and judged
-    with batched tensor operations.  Only the rare relations that need more (too few
-    defined points, an identity in math mode, a residual that looks constant and needs
-    its 50/80-digit confirmation) go through :func:`classify_relation` one by one.
-    """
-    reports: list[list[NumericReport | None]] = [[None] * len(syntax.relations) for syntax in syntaxes]
-    jobs: list[tuple[int, int, Relation, frozenset[str], tuple[str, ...]]] = []
-    for index, (syntax, bound) in enumerate(zip(syntaxes, constants, strict=True)):
-        for position, relation in enumerate(syntax.relations):
-            names = relation_names(relation)
-            variables = tuple(sorted(names - bound))
-            if variables:
-                jobs.append((index, position, relation, frozenset(names & bound), variables))
-            else:
-                reports[index][position] = _decide_constant(relation, sorted(names))
-    if jobs:
-        for (index, position, relation, _, _), report in zip(jobs, _batch(jobs, device, signed), strict=True):
-            reports[index][position] = report or classify_relation(
-                relation, constants[index], device, signed=signed[index]
-            )
-    return [_combine([report for report in row if report is not None]) for row in reports]
-
-
-Job = tuple[int, int, Relation, frozenset[str], tuple[str, ...]]
-
-
-def _batch(jobs: Sequence[Job], device: torch.device, signed: Sequence[bool]) -> list[NumericReport | None]:
-    """Judge the first sample domain of every job in one program run; ``None`` where a job needs more."""
-    dtype = complex_dtype(device)
-    widest = max(len(variables) for *_, variables in jobs)
-    pool = _sample_pool(device, dtype, max(8, 1 << (widest - 1).bit_length()))
-    scalar = ComplexArithmetic()
-    program = compile_program(
-        [(relation.lhs, relation.rhs) for _, _, relation, _, _ in jobs],
-        [{name: scalar.constant(name) for name in used} for _, _, _, used, _ in jobs],
-        device,
-        [variables for *_, variables in jobs],
-    )
-    values = run_program(program, [pool[0, : len(variables)] for *_, variables in jobs])
-    defined, agreeing = _compare_sides(values)
-    counts = defined.sum(dim=1).tolist()
-    matches = agreeing.sum(dim=1).tolist()
-    constant_looking = _looks_constant(values, defined).tolist()
-    results: list[NumericReport | None] = []
-    for (index, *_, variables), count, agree, looks in zip(jobs, counts, matches, constant_looking, strict=True):
-        if count < _MIN_DEFINED or (agree == count and signed[index]) or (agree == 0 and looks):
-            results.append(None)
-        elif agree == count:
-            results.append(_identity(count, variables, _DOMAINS[0]))
-        else:
-            results.append(_relation(count, agree, variables))
-    return results
-
-
-def _tolerance(dtype: torch.dtype) -> float:
-    """Relative agreement that counts as equal: double precision, or single on MPS."""
-    return 1e-9 if dtype == torch.complex128 else 1e-4
-
-
-def _compare_sides(sides: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """For (R, 2, N) left and right sides: where both are defined, and where they also agree."""
-    # One finiteness test over both sides' real and imaginary parts (cheaper than two complex ones).
-    defined = torch.isfinite(torch.view_as_real(sides)).all(dim=-1).all(dim=1)
-    lhs, rhs = sides[:, 0], sides[:, 1]
-    agreeing = ((lhs - rhs).abs() <= _tolerance(sides.dtype) * torch.maximum(lhs.abs(), rhs.abs())) & defined
-    return defined, agreeing
-
-
-def _looks_constant(sides: torch.Tensor, defined: torch.Tensor) -> torch.Tensor:
-    """Per row of (R, 2, N) sides: whether lhs − rhs is the same at every defined point, in doubles."""
-    lhs, rhs = sides[:, 0], sides[:, 1]
-    residual = lhs - rhs
-    reference = residual.gather(1, defined.to(torch.int8).argmax(dim=1, keepdim=True))
-    scale = torch.maximum(lhs.abs(), rhs.abs())
-    steady = (residual - reference).abs() <= _tolerance(sides.dtype) * (reference.abs() + scale)
-    return (steady | ~defined).all(dim=1)
-
-
-def _identity(count: int, variables: tuple[str, ...], description: str) -> NumericReport:
-    where = f"{list_names(variables)} sampled as {description}"
-    detail = f"it holds at all {count} sample points ({where})"
-    return NumericReport("identity", detail, False, count, SAMPLES - count, variables, count)
-
-
-def _relation(count: int, matches: int, variables: tuple[str, ...]) -> NumericReport:
-    listed = list_names(variables)
-    if matches == 0:
-        detail = f"the sides differ at all {count} random sample points, so it constrains {listed}"
-    else:
-        detail = f"it holds at {matches} of {count} random sample points, so it constrains {listed}"
-    return NumericReport("relation", detail, False, count, SAMPLES - count, variables, matches)
-
-
-def _combine(reports: Sequence[NumericReport]) -> NumericReport:
-    """One verdict for a system: a contradiction wins; an identity needs every relation to be one."""
-    for report in reports:
-        if report.kind == "contradiction":
-            return report
-    if len(reports) == 1:
-        return reports[0]
-    if all(report.kind == "identity" for report in reports):
-        return NumericReport("identity", "every equation of the system is an identity")
-    relations = [report for report in reports if report.kind == "relation"]
-    others = "" if len(relations) == len(reports) else "; the rest are identities"
-    return NumericReport(
-        "relation",
-        f"{len(relations)} of the {len(reports)} equations are relations{others}",
-        defined=sum(report.defined for report in reports),
-        masked=sum(report.masked for report in reports),
-        variables=tuple(sorted({name for report in relations for name in report.variables})),
-        skipped=all(report.skipped for report in relations),
-    )
-
-
-def classify_relation(
-    relation: Relation, constants: frozenset[str], device: torch.device, *, signed: bool = False
-) -> NumericReport:
-    """Classify one relation (see the module docstring for the rules)."""
-    names = relation_names(relation)
-    variables = tuple(sorted(names - constants))
-    if not variables:
-        return _decide_constant(relation, sorted(names))
-    used_constants = frozenset(names & constants)
-    arithmetic = TorchArithmetic(device)
-    pool = _sample_pool(device, arithmetic.dtype, max(8, 1 << (len(variables) - 1).bit_length()))
-    listed = list_names(variables)
-    positive_identity: NumericReport | None = None
-    for domain, description in enumerate(_DOMAINS):
-        values = {name: arithmetic.constant(name) for name in used_constants}
-        values.update({name: pool[domain, index] for index, name in enumerate(variables)})
-        lhs = _as_tensor(evaluate(relation.lhs, values, arithmetic), pool)
-        rhs = _as_tensor(evaluate(relation.rhs, values, arithmetic), pool)
-        sides = torch.stack((lhs, rhs))[None]
-        defined, agreeing = _compare_sides(sides)
-        count, matches = int(defined.sum()), int(agreeing.sum())
-        if count < _MIN_DEFINED:
-            continue
-        masked = SAMPLES - count
-        where = f"{listed} sampled as {description}"
-        if matches == count:
-            identity = _identity(count, variables, description)
-            if signed and domain == 0:
-                positive_identity = identity  # math mode: negative values must agree too
-                continue
-            return identity
-        if positive_identity is not None:
-            detail = f"it holds for positive {listed} but not at {count - matches} of {count} real sample points"
-            return NumericReport("relation", detail, False, count, masked, variables, matches)
-        # Only a residual that looks constant in doubles is worth the 50/80-digit confirmation.
-        if matches == 0 and bool(_looks_constant(sides, defined)[0]):
-            points = [{name: complex(pool[domain, index, k].item()) for index, name in enumerate(variables)}
-                      for k in torch.nonzero(defined[0]).flatten()[:_PRECISE_POINTS].tolist()]  # fmt: skip
-            difference = _constant_difference(relation, points, used_constants)
-            if difference is not None:
-                detail = f"the two sides differ by the constant {difference} at every sample point ({where})"
-                return NumericReport("contradiction", detail, False, count, masked, variables)
-        return _relation(count, matches, variables)
-    if positive_identity is not None:
-        return positive_identity
-    return _classify_precisely(relation, variables, used_constants, pool)
+#: Process-wide counters of the procedures reached, read by ``bench/bench_validate.py``.
+USAGE = Usage({})
 
 
 def relation_names(relation: Relation) -> frozenset[str]:
@@ -326,109 +79,583 @@ def relation_names(relation: Relation) -> frozenset[str]:
     )
 
 
-def _constant_difference(relation: Relation, points: list[dict[str, complex]], constants: frozenset[str]) -> str | None:
-    """Confirm at high precision that lhs − rhs is the same nonzero constant at ``points``.
+def classify(syntax: Syntax, constants: frozenset[str], device: torch.device, *, mode: str = "auto") -> NumericReport:
+    """Decide one parsed equation or system (see the module docstring)."""
+    return classify_many([syntax], [constants], device, [mode])[0]
 
-    Doubles cannot tell ``x − 10⁹`` or ``x·h¹⁰ − 1`` from a constant; 50/80-digit arithmetic
-    can.  Returns the difference, formatted, or ``None`` when it is not constant.
+
+def classify_many(
+    syntaxes: Sequence[Syntax], constants: Sequence[frozenset[str]], device: torch.device, modes: Sequence[str]
+) -> list[NumericReport]:
+    """Decide many equations: the same verdicts as :func:`classify`, their samples in one device batch.
+
+    Relations that exact algebra decides need no samples; the samples of all the others, across
+    all equations, are one compiled tensor program run.
     """
-    try:
-        sides = [precise_sides(relation, point, constants) for point in points]
-    except Undefined:
-        return None
-    return _difference_if_constant(sides)
-
-
-def _difference_if_constant(sides: list[list[tuple[Any, Any]]]) -> str | None:
-    """``lhs − rhs`` is constant when each side changes by the same amount between points.
-
-    Comparing the changes (not the residuals) keeps a tiny varying part visible next to a
-    large constant one: x·h¹⁰ changes by 1e-330 while −1 does not.
-    """
-    (lhs0_low, rhs0_low), (lhs0_high, rhs0_high) = sides[0]
-    for (lhs_low, rhs_low), (lhs_high, rhs_high) in sides[1:]:
-        # Each side's change is judged against that side's own magnitude first: sin²x + cos²x
-        # "changes" by rounding noise only, while x·h¹⁰ really changes by 1e-330.
-        lhs_still = same_value((lhs_low, lhs0_low), (lhs_high, lhs0_high))
-        rhs_still = same_value((rhs_low, rhs0_low), (rhs_high, rhs0_high))
-        if lhs_still and rhs_still:
-            continue
-        low = (lhs_low - lhs0_low, rhs_low - rhs0_low)
-        high = (lhs_high - lhs0_high, rhs_high - rhs0_high)
-        if not same_value(low, high):
-            return None
-    return _format_value(lhs0_low - rhs0_low)
-
-
-def _classify_precisely(
-    relation: Relation, variables: tuple[str, ...], constants: frozenset[str], pool: torch.Tensor
-) -> NumericReport:
-    """Fallback when doubles are undefined everywhere (``x = 10^400``): decide at 50/80 digits."""
-    listed = list_names(variables)
-    sides: list[list[tuple[Any, Any]]] = []
-    reasons: set[str] = set()
-    for k in range(_PRECISE_POINTS):
-        point = {name: complex(pool[0, index, k].item()) for index, name in enumerate(variables)}
+    started = time.perf_counter()
+    pending: list[tuple[int, int, Relation, tuple[str, ...]]] = []
+    exact: dict[tuple[int, int], ExactFinding | None] = {}
+    for index, (syntax, bound) in enumerate(zip(syntaxes, constants, strict=True)):
+        for position, relation in enumerate(syntax.relations):
+            variables = tuple(sorted(relation_names(relation) - bound))
+            finding = decide_exactly(relation, frozenset(variables), bound)
+            if finding is None and variables:
+                finding = solved_form(relation, variables, bound)
+            exact[(index, position)] = finding
+            if finding is None and variables:
+                pending.append((index, position, relation, variables))
+    sampling = time.perf_counter()
+    sampled = sample_relations(
+        [relation for _, _, relation, _ in pending],
+        [constant_values(relation_names(relation) & constants[index]) for index, _, relation, _ in pending],
+        [variables for *_, variables in pending],
+        device,
+    )
+    cost = time.perf_counter() - sampling
+    samples = {(index, position): item for (index, position, _, _), item in zip(pending, sampled, strict=True)}
+    reports = []
+    for index, (syntax, bound) in enumerate(zip(syntaxes, constants, strict=True)):
+        deadline = max(time.perf_counter(), started) + HEAVY_SECONDS
+        started = 0.0  # the first equation's budget includes the shared sampling; the others start afresh
         try:
-            sides.append(precise_sides(relation, point, constants))
-        except Undefined as undefined:
-            reasons.add(undefined.reason)
-    if not sides:
-        if any("overflow" in reason for reason in reasons):
-            detail = "not evaluated: its values are too large or too small to represent, even at 80 digits"
-            return NumericReport("relation", detail, True, 0, SAMPLES, variables, skipped=True)
-        detail = f"the equation is undefined at every sample point ({'; '.join(sorted(reasons))})"
-        return NumericReport("contradiction", detail, True, 0, SAMPLES, variables)
-    equal = [same_value(low, high) for low, high in sides]
-    where = f"{listed} at {len(sides)} points, evaluated at 80 digits because doubles overflow"
-    if all(equal):
-        return NumericReport("identity", f"it holds at all of {where}", True, len(sides), SAMPLES, variables)
-    if not any(equal):
-        difference = _difference_if_constant(sides)
-        if difference is not None:
-            detail = f"the two sides differ by the constant {difference} ({where})"
-            return NumericReport("contradiction", detail, True, len(sides), SAMPLES, variables)
-    matches = sum(equal)
-    detail = f"it holds at {matches} of {where}, so it constrains {listed}"
-    return NumericReport("relation", detail, True, len(sides), SAMPLES, variables, matches)
+            decided = [
+                _decide(
+                    relation,
+                    bound,
+                    modes[index],
+                    finding=exact[(index, position)],
+                    sampled=samples.get((index, position)),
+                    budget=_Budget(device, deadline, cost),
+                )
+                for position, relation in enumerate(syntax.relations)
+            ]
+            reports.append(_system(syntax, bound, modes[index], decided, deadline))
+        except OutOfTime:
+            USAGE.add("out of time")
+            detail = f"not decided within its time budget of {HEAVY_SECONDS:g} s"
+            reports.append(NumericReport("undecided", detail, "sampled"))
+    return reports
 
 
-def _as_tensor(value: Value, like: torch.Tensor) -> torch.Tensor:
-    if isinstance(value, torch.Tensor):
-        return value
-    return torch.full((SAMPLES,), complex(value), dtype=like.dtype, device=like.device)
+# -- one relation --------------------------------------------------------------------------
+
+#: Values tried for the other variables of a relation solved for one of them.
+_SOLVED_POINTS = (1.0, 0.5, 2.0, -1.0, 3.0, -0.5)
 
 
-def _decide_constant(relation: Relation, names: list[str]) -> NumericReport:
+def solved_form(relation: Relation, variables: Sequence[str], constants: frozenset[str]) -> ExactFinding | None:
+    """A relation already solved for a variable, ``v = f(others)``: a relation as soon as ``f`` is
+    defined and real at one point (then ``v = f`` there is a solution, ``v = f + 1`` is not).
+
+    ``f`` is evaluated at 30 digits; its imaginary part must be exactly 0 (real operations on real
+    inputs), so this is a construction, not a sample.
+    """
+    for alone, other in ((relation.lhs, relation.rhs), (relation.rhs, relation.lhs)):
+        if not isinstance(alone, Symbol) or alone.name not in variables:
+            continue
+        others = sorted(name for name in relation_names(relation) - constants if name != alone.name)
+        if alone.name in {node.name for node in walk(other) if isinstance(node, Symbol)}:
+            continue
+        arithmetic = MpArithmetic(30)
+        values: dict[str, Any] = {name: arithmetic.constant(name) for name in relation_names(relation) & constants}
+        for value in _SOLVED_POINTS:
+            values.update({name: arithmetic.context.mpc(value) for name in others})
+            try:
+                result = evaluate(other, values, arithmetic)
+            except Undefined:
+                continue
+            if result.imag != 0:
+                continue
+            at = ", ".join(f"{name} = {format_number(_mp(value))}" for name in others[:4])
+            where = f" at {at}" if at else ""
+            if len(others) > 4:
+                where += f" and the other {len(others) - 4} at {format_number(_mp(value))}"
+            solution = f"{alone.name} ≈ {format_number(result)}"
+            detail = f"it is solved for {alone.name}, whose other side is real{where}: it holds at {solution} there"
+            return ExactFinding("relation", detail, witness=f"{solution}{where}", procedure="solved form")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Budget:
+    """Where to compute, until when, and what one device evaluation of a relation costs."""
+
+    device: torch.device
+    deadline: float
+    cost: float
+
+
+def _decide(
+    relation: Relation,
+    constants: frozenset[str],
+    mode: str,
+    *,
+    finding: ExactFinding | None,
+    sampled: Sampled | None,
+    budget: _Budget,
+) -> NumericReport:
+    variables = tuple(sorted(relation_names(relation) - constants))
+    if finding is not None:
+        USAGE.add(finding.procedure)
+        if finding.kind == "contradiction" and not variables and not finding.rational_difference:
+            return _exact_constants_differ(relation, constants, finding)
+        return _from_exact(finding, variables, mode)
+    if not variables:
+        return _decide_constant(relation, constants, budget.deadline)
+    assert sampled is not None
+    return _Ladder(relation, constants, mode, sampled, budget).run()
+
+
+def _from_exact(finding: ExactFinding, variables: tuple[str, ...], mode: str) -> NumericReport:
+    kind = finding.kind
+    if kind == "no_solution" and not variables:
+        kind = "contradiction"  # a constant equation that is defined nowhere (1/0 = 1) is false
+    if finding.complex_only and mode != "math":
+        detail = f"{finding.detail}; quantities are real in {mode} mode"
+        return NumericReport("no_solution", detail, "exact", variables)
+    return NumericReport(
+        kind, finding.detail, "exact", variables, complex_only=finding.complex_only, witness=finding.witness
+    )
+
+
+def _exact_constants_differ(relation: Relation, constants: frozenset[str], finding: ExactFinding) -> NumericReport:
+    """A proved contradiction between transcendental constants, shown with both values."""
     try:
-        comparison = compare_precisely(relation, lambda arithmetic: {name: arithmetic.constant(name) for name in names})
+        comparison = compare_at(relation, {}, constants)
+    except Undefined:
+        return NumericReport("contradiction", finding.detail, "exact")
+    detail = f"both sides are constants and differ: {format_difference(comparison.lhs, comparison.rhs)} (exact)"
+    return NumericReport("contradiction", detail, "exact")
+
+
+def _decide_constant(relation: Relation, constants: frozenset[str], deadline: float) -> NumericReport:
+    """A relation without variables that exact algebra could not settle: 50/80 digits, then proofs."""
+    USAGE.add("high precision")
+    try:
+        comparison = compare_at(relation, {}, constants)
     except Undefined as undefined:
-        return NumericReport("contradiction", f"the equation is undefined: {undefined.reason}", True)
+        if "overflow" in undefined.reason or "too large" in undefined.reason:
+            detail = f"its values cannot be computed ({undefined.reason}), even at 80 digits"
+            return NumericReport("undecided", detail, "sampled")
+        return NumericReport("contradiction", f"it is undefined: {undefined.reason}", "high-precision")
+    if comparison.sigma:
+        sigmas = f"{comparison.within:.2g} standard uncertainties"
+        if comparison.equal:
+            detail = f"both sides agree within the CODATA 2018 uncertainty of its measured constants ({sigmas} apart)"
+            return NumericReport("identity", detail, "high-precision")
+        difference = format_difference(comparison.lhs, comparison.rhs)
+        detail = f"both sides are constants and differ by {sigmas} of the CODATA 2018 values: {difference}"
+        return NumericReport("contradiction", detail, "high-precision")
     if comparison.equal:
-        return NumericReport("identity", "both sides are equal constants (checked at 50 and 80 digits)", True)
-    lhs, rhs = _format_pair(comparison.lhs, comparison.rhs)
-    return NumericReport("contradiction", f"both sides are constants and differ: {lhs} ≠ {rhs}", True)
+        if _algebraic(relation):
+            USAGE.add("minimal polynomial")
+            decided = decide_algebraic(relation, constants, seconds=max(0.0, deadline - time.perf_counter()))
+            if decided is True:
+                return NumericReport(
+                    "identity", "both sides are the same algebraic number (minimal polynomial)", "exact"
+                )
+            if decided is False:
+                detail = "the sides agree to 80 digits but differ as algebraic numbers (minimal polynomial)"
+                return NumericReport("contradiction", detail, "exact")
+        return NumericReport(
+            "identity", "both sides are equal constants (checked at 50 and 80 digits)", "high-precision"
+        )
+    difference = format_difference(comparison.lhs, comparison.rhs)
+    return NumericReport("contradiction", f"both sides are constants and differ: {difference}", "high-precision")
 
 
-def _format_value(value: Any) -> str:
-    """Format an mpmath value, however large or small, to 6 significant digits."""
+_ALGEBRAIC_FUNCTIONS = frozenset({"sqrt", "root", "abs"})
+
+
+def _algebraic(relation: Relation) -> bool:
+    """Whether a constant relation is made of rationals, radicals, φ and i only."""
+    for side in (relation.lhs, relation.rhs):
+        for node in walk(side):
+            if isinstance(node, Call) and node.function not in _ALGEBRAIC_FUNCTIONS:
+                return False
+            if isinstance(node, Symbol) and node.name not in ("phi", "i"):
+                return False
+            if isinstance(node, Operation) and node.op == "pow" and _contains_name(node.args[1]):
+                return False
+    return True
+
+
+def _contains_name(node: Any) -> bool:
+    return any(isinstance(sub, Symbol) for sub in walk(node))
+
+
+class _Ladder:
+    """Steps 2–6 of the module docstring for one relation with variables."""
+
+    def __init__(
+        self,
+        relation: Relation,
+        constants: frozenset[str],
+        mode: str,
+        sampled: Sampled,
+        budget: _Budget,
+    ) -> None:
+        self.relation = relation
+        self.constants = frozenset(relation_names(relation) & constants)
+        self.mode = mode
+        self.sampled = sampled
+        self.budget = budget
+        self.deadline = budget.deadline
+        self.variables = sampled.variables
+        self.defined = int(sampled.defined.sum())
+        self.masked = SAMPLES - self.defined
+        self.listed = list_names(self.variables)
+
+    def report(self, kind: str, detail: str, decided_by: str, **more: Any) -> NumericReport:
+        return NumericReport(
+            kind,
+            detail,
+            decided_by,
+            self.variables,
+            self.defined,
+            self.masked,
+            int(self.sampled.agree.sum()),
+            **more,
+        )
+
+    def point(self, index: int) -> dict[str, float]:
+        return self.sampled.point(index)
+
+    def compare(self, index: int, *, strict: bool = False) -> bool | None:
+        check_time(self.deadline)
+        try:
+            return compare_at(self.relation, self.point(index), self.constants, strict=strict).equal
+        except Undefined:
+            return None
+
+    def run(self) -> NumericReport:
+        sampled = self.sampled
+        if self.defined == 0:
+            return self.undefined_everywhere()
+        agree = np.nonzero(sampled.agree)[0]
+        differ = np.nonzero(sampled.defined & ~sampled.agree)[0]
+        USAGE.add("high precision")
+        if differ.size == 0:
+            failing = self.confirm_identity(agree)
+            if failing is None:
+                return self.report(
+                    "identity",
+                    f"it holds at all {self.defined} defined sample points ({self.listed} over {DOMAIN}), "
+                    f"confirmed at 50/80 digits at {min(_HP_POINTS, agree.size)} of them",
+                    "high-precision",
+                )
+            differ = np.array([failing])
+        holds = next((k for k in _most_sensitive(sampled, agree)[:4] if self.compare(k, strict=True)), None)
+        fails = next((int(k) for k in _clearest(sampled, differ)[:3] if self.compare(int(k)) is False), None)
+        if holds is not None and fails is not None:
+            return self.relation_with(holds, fails)
+        if holds is not None:  # the doubles' disagreements did not survive 80 digits
+            failing = self.confirm_identity(np.nonzero(sampled.defined)[0])
+            if failing is None:
+                return self.report(
+                    "identity",
+                    f"it holds at all {self.defined} defined sample points ({self.listed} over {DOMAIN}) "
+                    "at 50/80 digits, where doubles lose the difference to rounding",
+                    "high-precision",
+                )
+            return self.relation_with(holds, failing)
+        return self.without_agreement()
+
+    def confirm_identity(self, indices: np.ndarray) -> int | None:
+        """The first of a few spread sample points where the sides differ at 80 digits, else ``None``."""
+        for index in _spread(self.sampled, indices):
+            if self.compare(index) is False:
+                return index
+        return None
+
+    def relation_with(self, holds: int, fails: int) -> NumericReport:
+        at = _point_text(self.point(holds))
+        detail = f"it holds at {at} but not at {_point_text(self.point(fails))} (both at 50/80 digits)"
+        return self.report("relation", detail, "high-precision", witness=at)
+
+    def without_agreement(self) -> NumericReport:
+        difference = self.steady_difference()
+        if difference is not None:
+            return self.report(
+                "contradiction",
+                f"the two sides differ by the constant {format_number(difference)} at every sample point "
+                f"({self.listed} over {DOMAIN}; confirmed at 50/80 digits)",
+                "high-precision",
+            )
+        quick = self.prove_none(quick=True)
+        if quick is not None:
+            return self.without_solution(quick)
+        USAGE.add("real root search")
+        bases = [self.point(int(k)) for k in _spread(self.sampled, np.nonzero(self.sampled.defined)[0])[:3]]
+        bases.append(dict.fromkeys(self.variables, 1.0))
+        witness = find_real_root(
+            self.relation,
+            self.variables,
+            self.constants,
+            constant_values=constant_values(self.constants),
+            bases=bases,
+            device=self.budget.device,
+            deadline=self.deadline,
+            cost=self.budget.cost,
+        )
+        if witness is not None:
+            return self.solved(witness)
+        proof = self.prove_none()
+        return self.without_solution(proof)
+
+    def without_solution(self, proof: tuple[str, str] | None) -> NumericReport:
+        """No real solution was found (``proof``: none exists): complex ones, or none at all."""
+        if self.mode == "math":
+            USAGE.add("complex root search")
+            base = self.point(self.first_defined())
+            complex_witness = find_complex_root(
+                self.relation, self.variables, self.constants, base, deadline=self.deadline
+            )
+            if complex_witness is not None:
+                real = "no real solution (" + proof[1] + ")" if proof else "no real solution was found"
+                detail = f"{real}; it holds at the complex point {complex_witness.text()} (at 85 digits)"
+                return self.report(
+                    "relation",
+                    detail,
+                    "high-precision",  # the complex solution; the absence of real ones may be proved
+                    complex_only=True,
+                    witness=complex_witness.text(),
+                )
+        if proof:
+            extra = "; no complex solution was found either" if self.mode == "math" else ""
+            return self.report("no_solution", f"{proof[1]}{extra}", proof[0])
+        return self.report(
+            "no_solution",
+            f"none of the {self.defined} sample points nor the searched lines through them ({DOMAIN}) is a solution",
+            "sampled",
+        )
+
+    def solved(self, witness: Witness) -> NumericReport:
+        text = witness.text()
+        return self.report(
+            "relation",
+            f"it holds at {text} (a solution found and confirmed to 70 digits)",
+            "high-precision",
+            witness=text,
+        )
+
+    def steady_difference(self) -> Any | None:
+        """``lhs − rhs`` if it is one nonzero constant at spread sample points (at 50/80 digits)."""
+        sampled = self.sampled
+        defined = np.nonzero(sampled.defined)[0]
+        with np.errstate(all="ignore"):  # huge finite sides may overflow here: they are simply not steady
+            residual = sampled.lhs[defined] - sampled.rhs[defined]
+            scale = np.maximum(np.abs(sampled.lhs[defined]), np.abs(sampled.rhs[defined]))
+            steady = np.abs(residual - residual[0]) <= 1e-6 * (np.abs(residual[0]) + scale)
+        if not bool(steady.all()):
+            return None
+        points = [self.point(index) for index in _spread(sampled, defined)[:4]]
+        check_time(self.deadline)
+        difference = constant_difference(self.relation, points, self.constants)
+        if difference is None or difference == 0:
+            return None
+        return difference
+
+    def first_defined(self) -> int:
+        return int(np.nonzero(self.sampled.defined)[0][0])
+
+    def prove_none(self, *, quick: bool = False) -> tuple[str, str] | None:
+        """A proof that no real value satisfies the relation: (method, sentence), or ``None``.
+
+        ``quick`` tries a few boxes only (before the root search, which it can spare).
+        """
+        USAGE.add("interval proof (quick)" if quick else "interval proof")
+        check_time(self.deadline)
+        budget = max(0.0, min(0.25, self.deadline - time.perf_counter()))
+        boxes = 64 if quick else 3_000
+        proof = prove_no_real_solution(self.relation, self.variables, max_seconds=budget, max_boxes=boxes)
+        if proof is not None:
+            cover = f"{proof.boxes} boxes covering every real {self.listed}"
+            return "interval", f"interval arithmetic excludes 0 from lhs − rhs on {cover}"
+        if quick:
+            return None
+        if len(self.variables) != 1 or not self.real_valued() or self.uses_physical_constants():
+            return None
+        USAGE.add("solveset")
+        seconds = max(0.0, self.deadline - time.perf_counter())
+        outcome = solve_one(self.relation, self.variables[0], self.constants, complex_domain=False, seconds=seconds)
+        if outcome.status == "empty":
+            return "exact", f"SymPy's solveset finds no real {self.variables[0]}"
+        return None
+
+    def real_valued(self) -> bool:
+        """Whether both sides are real at every defined sample (SymPy's real domain then agrees)."""
+        sampled = self.sampled
+        defined = sampled.defined
+        with np.errstate(all="ignore"):
+            scale = np.maximum(np.abs(sampled.lhs[defined]), np.abs(sampled.rhs[defined]))
+            imaginary = np.maximum(np.abs(sampled.lhs[defined].imag), np.abs(sampled.rhs[defined].imag))
+        return bool((imaginary <= 1e-12 * np.maximum(scale, 1e-300)).all())
+
+    def uses_physical_constants(self) -> bool:
+        return any(name in PHYSICAL_CONSTANTS or name == "hbar" for name in self.constants)
+
+    def undefined_everywhere(self) -> NumericReport:
+        """No sample is defined in doubles: try 80 digits (``x = 10^400``), else say so."""
+        points = [self.point(index) for index in range(0, SAMPLES, SAMPLES // 8)]
+        equal: list[dict[str, float]] = []
+        unequal: list[dict[str, float]] = []
+        reasons: set[str] = set()
+        for point in points:
+            check_time(self.deadline)
+            try:
+                comparison = compare_at(self.relation, point, self.constants)
+            except Undefined as undefined:
+                reasons.add(undefined.reason)
+                continue
+            (equal if comparison.equal else unequal).append(point)
+        where = f"{self.listed} at {len(equal) + len(unequal)} points, at 80 digits because doubles overflow"
+        if equal and unequal:
+            detail = f"it holds at {_point_text(equal[0])} but not at {_point_text(unequal[0])} ({where})"
+            return self.report("relation", detail, "high-precision", witness=_point_text(equal[0]))
+        if equal:
+            return self.report("identity", f"it holds at all of {where}", "high-precision")
+        if unequal:
+            difference = constant_difference(self.relation, unequal[:4], self.constants)
+            if difference is not None and difference != 0:
+                detail = f"the two sides differ by the constant {format_number(difference)} ({where})"
+                return self.report("contradiction", detail, "high-precision")
+            detail = f"it fails at every one of {where}; no solution was found"
+            return self.report("no_solution", detail, "sampled")
+        if any("overflow" in reason or "too large" in reason for reason in reasons):
+            detail = "its values are too large or too small to compute, even at 80 digits"
+            return self.report("undecided", detail, "sampled")
+        detail = f"it is undefined at every sample point ({'; '.join(sorted(reasons))})"
+        return self.report("no_solution", detail, "sampled")
+
+
+def _spread(sampled: Sampled, indices: np.ndarray) -> list[int]:
+    """Up to six sample indices spread over the domain: extreme magnitudes, both signs, the middle."""
+    if indices.size == 0:
+        return []
+    first = sampled.points[0, indices]
+    order = np.argsort(first)
+    picks = [order[0], order[-1], order[len(order) // 2]]
+    magnitudes = np.argsort(np.abs(first))
+    picks += [magnitudes[0], magnitudes[len(magnitudes) // 4], magnitudes[(3 * len(magnitudes)) // 4]]
+    chosen: list[int] = []
+    for pick in picks:
+        index = int(indices[pick])
+        if index not in chosen:
+            chosen.append(index)
+    return chosen[:_HP_POINTS]
+
+
+def _most_sensitive(sampled: Sampled, indices: np.ndarray) -> list[int]:
+    """Agreeing sample points, those of moderate size first (where doubles and 80 digits see most)."""
+    if indices.size == 0:
+        return []
+    size = np.abs(np.log10(np.maximum(np.abs(sampled.points[:, indices]), 1e-300))).max(axis=0)
+    return [int(indices[k]) for k in np.argsort(size, kind="stable")]
+
+
+def _clearest(sampled: Sampled, indices: np.ndarray) -> list[int]:
+    """Differing sample points, the most clearly different first."""
+    if indices.size == 0:
+        return []
+    lhs, rhs = sampled.lhs[indices], sampled.rhs[indices]
+    relative = np.abs(lhs - rhs) / np.maximum(np.maximum(np.abs(lhs), np.abs(rhs)), 1e-300)
+    return [int(indices[k]) for k in np.argsort(-relative)]
+
+
+def _point_text(point: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name} = {format_number(_mp(value))}" for name, value in sorted(point.items()))
+
+
+def _mp(value: Any) -> Any:
     import mpmath
 
-    if value.imag == 0:
-        return str(mpmath.nstr(value.real, 6))
-    return f"{mpmath.nstr(value.real, 6)}{'+' if value.imag > 0 else '-'}{mpmath.nstr(abs(value.imag), 6)}i"
+    return mpmath.mpc(value)
 
 
-def _format_complex(value: complex) -> str:
-    if abs(value.imag) <= 1e-12 * max(abs(value.real), 1e-300):
-        return f"{value.real:.6g}"
-    return f"{value.real:.6g}{value.imag:+.6g}i"
+# -- systems -------------------------------------------------------------------------------
 
 
-def _format_pair(lhs: complex, rhs: complex) -> tuple[str, str]:
-    """Format two different values with enough digits that they print differently."""
-    for digits in (6, 10, 17):
-        left, right = (f"{value.real:.{digits}g}" if value.imag == 0 else f"{value:.{digits}g}" for value in (lhs, rhs))
-        if left != right:
-            return left, right
-    return _format_complex(lhs), _format_complex(rhs)
+def _system(
+    syntax: Syntax, constants: frozenset[str], mode: str, reports: list[NumericReport], deadline: float
+) -> NumericReport:
+    """One verdict for a system: its worst equation, then whether the equations hold together."""
+    if len(reports) == 1:
+        return reports[0]
+    for position, report in enumerate(reports, start=1):
+        if report.kind in ("contradiction", "no_solution", "undecided"):
+            detail = f"equation {position} of {len(reports)}: {report.detail}"
+            return replace(report, detail=detail, conflict=(position,))
+    variables = tuple(sorted({name for report in reports for name in report.variables}))
+    if all(report.kind == "identity" for report in reports):
+        decided_by = _weakest(report.decided_by for report in reports)
+        return NumericReport("identity", "every equation of the system is an identity", decided_by, variables)
+    joint = [
+        (position, relation)
+        for position, (relation, report) in enumerate(zip(syntax.relations, reports, strict=True), start=1)
+        if report.kind != "identity"
+    ]
+    if len(joint) == 1:
+        position, _ = joint[0]
+        report = reports[position - 1]
+        others = "; the others are identities"
+        return replace(report, detail=f"equation {position}: {report.detail}{others}", variables=variables)
+    return _joint(joint, constants, mode, variables, deadline)
+
+
+def _weakest(methods: Any) -> str:
+    order = ("exact", "interval", "high-precision", "sampled")
+    weakest: str = max(methods, key=order.index)
+    return weakest
+
+
+def _joint(
+    joint: list[tuple[int, Relation]], constants: frozenset[str], mode: str, variables: tuple[str, ...], deadline: float
+) -> NumericReport:
+    """Whether relations that each have solutions have a common one."""
+    relations = [relation for _, relation in joint]
+    positions = [position for position, _ in joint]
+    algebra = _polynomials(relations, constants, variables)
+    if algebra is not None:
+        USAGE.add("Gröbner basis")
+        polynomials, generators = algebra
+        core = inconsistent_core(polynomials, generators, seconds=max(0.0, deadline - time.perf_counter()))
+        if core:
+            conflict = tuple(positions[i] for i in core)
+            detail = f"equations {_and(conflict)} have no common solution, real or complex (Gröbner basis [1])"
+            return NumericReport("inconsistent", detail, "exact", variables, conflict=conflict)
+    USAGE.add("common root search")
+    starts = [dict.fromkeys(variables, value) for value in (0.5, 1.3, -0.7)]
+    starts += [{name: 0.3 + 0.17 * k for k, name in enumerate(variables)}]
+    witness = find_common_root(relations, variables, constants, starts, deadline=deadline)
+    if witness is not None:
+        detail = f"its equations hold together at {witness.text()} (confirmed to 70 digits)"
+        return NumericReport("relation", detail, "high-precision", variables, witness=witness.text())
+    if algebra is not None and core == ():
+        detail = "its equations have common complex solutions (Gröbner basis ≠ [1]); no real one was found"
+        decided_by = "exact"
+        return NumericReport("relation", detail, decided_by, variables, complex_only=True)
+    detail = "no common solution was found by Newton's method from several starts"
+    return NumericReport("inconsistent", detail, "sampled", variables, conflict=tuple(positions))
+
+
+def _and(positions: Sequence[int]) -> str:
+    return list_names([str(position) for position in positions], conjunction=" and ")
+
+
+def _polynomials(
+    relations: Sequence[Relation], constants: frozenset[str], variables: tuple[str, ...]
+) -> tuple[list[Any], list[str]] | None:
+    """The numerators of ``lhs − rhs`` as SymPy expressions over ℚ, if every relation is rational."""
+    expressions = []
+    names: set[str] = set()
+    for relation in relations:
+        try:
+            form = rational_form(relation, frozenset(variables), constants)
+        except ZeroDivisionError:
+            return None
+        if form is None or any(kind != "variable" for kind in form.kinds):
+            return None
+        expressions.append(form.numerator.as_expr())
+        names.update(form.generators)
+    return expressions, sorted(names)

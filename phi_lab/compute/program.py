@@ -41,6 +41,7 @@ __all__ = [
     "complex_power",
     "evaluate_program",
     "gamma_on_real_axis",
+    "real_root",
     "run_program",
 ]
 
@@ -368,7 +369,7 @@ def apply_function(name: str, args: Sequence[torch.Tensor]) -> torch.Tensor:
         reciprocal: torch.Tensor = 1 / getattr(torch, _RECIPROCALS[name])(x)
         return reciprocal
     if name == "root":
-        return complex_power(x, complex_divide(1, args[1]))
+        return real_root(x, args[1])
     if name == "beta":
         y = args[1]
         return gamma_on_real_axis(x) * gamma_on_real_axis(y) / gamma_on_real_axis(x + y)
@@ -479,6 +480,20 @@ def _integer_power(base: torch.Tensor, count: int) -> torch.Tensor:
             factor = factor * factor
     assert result is not None
     return complex_divide(1, result) if count < 0 else result
+
+
+def real_root(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """``ⁿ√x``: the real root where ``n`` is an odd integer and ``x`` real (∛−8 = −2), else the
+    principal ``x^(1/n)``, as the radical sign is read in every arithmetic."""
+    principal = complex_power(x, complex_divide(1, index))
+    real_index = index.real
+    odd = (index.imag == 0) & (real_index == torch.round(real_index)) & (torch.remainder(real_index, 2) == 1)
+    negative_real = (x.imag == 0) & (x.real < 0)
+    odd_real = odd & negative_real
+    if not bool(odd_real.any()):
+        return principal
+    magnitude = torch.pow(-x.real, 1 / torch.where(odd, real_index, torch.ones_like(real_index)))
+    return torch.where(odd_real, (-magnitude).to(x.dtype), principal)
 
 
 def complex_log(x: torch.Tensor) -> torch.Tensor:

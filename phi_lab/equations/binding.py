@@ -20,7 +20,7 @@ from typing import Any
 
 from phi_lab.equations.catalog import CatalogEntry
 from phi_lab.equations.dimensions import Dimension, conventional_dimension, dimension_of_unit
-from phi_lab.equations.lexer import tokenize
+from phi_lab.equations.lexer import read_name
 from phi_lab.equations.names import default_constants
 from phi_lab.equations.symbolic import relation_to_sympy
 from phi_lab.equations.syntax import Syntax
@@ -85,6 +85,9 @@ def check_mode(mode: str) -> str:
 def normalize_units(units: Mapping[str, str] | None) -> dict[str, str]:
     """Check ``units`` and key it by canonical names (``m₀`` → ``m_0``, ``φ`` → ``phi``).
 
+    Each key is read as one name, never split, with the lexer's rules
+    (:func:`~phi_lab.equations.lexer.read_name`): ``rho_{c,0}`` → ``rho_c_0``, ``g_`` stays.
+
     Raises
     ------
     UnitError
@@ -113,12 +116,9 @@ def _canonical_symbol(key: object) -> str:
     if not isinstance(key, str) or not key.strip() or len(key) > 64:
         raise UnitError(f"a units key must be a symbol name of at most 64 characters, got {key!r}")
     try:
-        tokens = tokenize(key.strip(), frozenset({key.strip()}))
+        return read_name(key.strip())
     except ParseError as exc:
-        raise UnitError(f"{key!r} is not a symbol name: {exc}", symbol=str(key)) from exc
-    if len(tokens) != 2 or tokens[0].kind != "name":
-        raise UnitError(f"{key!r} is not a single symbol name", symbol=str(key))
-    return tokens[0].text
+        raise UnitError(f"{key!r} is not a single symbol name: {exc}", symbol=str(key)) from exc
 
 
 def bind(syntax: Syntax, mode: str, units: Mapping[str, str], catalog: CatalogEntry | None = None) -> Equation:

@@ -175,9 +175,12 @@ def dimension_of_unit(unit: str) -> Dimension:
 
 
 def conventional_dimension(name: str) -> Dimension | None:
-    """The conventional dimension of a symbol name (``E_k`` → energy), or ``None`` if unknown."""
+    """The conventional dimension of a symbol name (``E_k`` → energy), or ``None`` if unknown.
+
+    A name with a trailing ``_`` (``g_``) is a name of its own, not a subscripted ``g``: unknown.
+    """
     unit = CONVENTIONS.get(name)
-    if unit is None:
+    if unit is None and not name.endswith("_"):
         base = name.split("_", 1)[0]
         unit = CONVENTIONS.get(base)
     return dimension_of_unit(unit) if unit else None
@@ -185,12 +188,17 @@ def conventional_dimension(name: str) -> Dimension | None:
 
 @dataclass(frozen=True, slots=True)
 class DimensionReport:
-    """Outcome of the dimension check: ``status`` is ``pass``, ``fail`` or ``skip``."""
+    """Outcome of the dimension check: ``status`` is ``pass``, ``fail`` or ``skip``.
+
+    ``dimensionless`` is true when it passed because every side is a pure number (weaker
+    evidence than agreeing dimensions); ``declared`` when the caller's units were used.
+    """
 
     status: str
     detail: str
     unknown: tuple[str, ...] = ()
     declared: bool = False
+    dimensionless: bool = False
 
 
 class _Unknown:
@@ -263,7 +271,7 @@ def check_dimensions(
         return DimensionReport("skip", f"no dimension is known for {listed}", tuple(unknown), declared)
     known = [side for side in sides if isinstance(side, Dimension)]
     if all(side.dimensionless for side in known):
-        return DimensionReport("pass", "both sides are dimensionless", (), declared)
+        return DimensionReport("pass", "both sides are dimensionless", (), declared, dimensionless=True)
     described = "; ".join(sorted({str(side) for side in known}))
     return DimensionReport("pass", f"both sides are {described}", (), declared)
 

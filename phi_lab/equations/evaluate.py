@@ -35,6 +35,7 @@ __all__ = [
     "Undefined",
     "compare_precisely",
     "evaluate",
+    "odd_index",
 ]
 
 #: Largest natural logarithm of a magnitude that the scalar arithmetics will produce.
@@ -192,12 +193,20 @@ def _complex_call(function: str, args: Sequence[complex]) -> complex:
     if function == "abs":
         return complex(abs(x))
     if function == "root":
+        if odd_index(args[1]) and x.imag == 0 and x.real < 0:
+            return complex(-((-x.real) ** (1 / args[1].real)))
         return ComplexArithmetic().pow(x, 1 / args[1])
     if function == "gamma":
         return complex(_real_gamma(x))
     if function == "beta":
         return complex(_real_gamma(x) * _real_gamma(args[1]) / _real_gamma(x + args[1]))
     raise Undefined(f"unknown function {function}")
+
+
+def odd_index(index: Any) -> bool:
+    """Whether a root's index is an odd integer: then ⁿ√x of a negative real is the real root."""
+    real, imaginary = float(index.real), float(index.imag)
+    return imaginary == 0 and real.is_integer() and int(real) % 2 == 1
 
 
 def _real_gamma(x: complex) -> float:
@@ -308,6 +317,8 @@ class MpArithmetic:
         if function == "root":
             if args[1] == 0:
                 raise Undefined("root of index 0")
+            if odd_index(args[1]) and ctx.im(x) == 0 and ctx.re(x) < 0:
+                return -self.pow(-x, 1 / args[1])
             return self.pow(x, 1 / args[1])
         if function in ("gamma", "beta") and any(abs(arg) > 1000 for arg in args):
             raise Undefined("the Gamma function of a large argument overflows")

@@ -83,7 +83,7 @@ def phi_coherence(
     (score, reason)
     """
     names_phi = "phi" in constants and "phi" in syntax.names
-    if names_phi and kind == "contradiction":
+    if names_phi and kind in ("contradiction", "no_solution", "inconsistent"):
         return _FALSE_PHI, "names φ but is false with φ bound to the golden ratio"
     if names_phi and kind == "identity":
         return 1.0, "holds with φ bound to the golden ratio"

@@ -6,6 +6,28 @@ all become a power, ``·``, ``×`` and ``\\cdot`` a product, ``φ``, ``\\phi`` a
 Runs of letters are split into names here (see :mod:`phi_lab.equations.names`).
 Anything it does not understand is a :class:`~phi_lab.errors.ParseError` with
 the column, never skipped.
+
+Subscripts and the canonical spelling of names
+----------------------------------------------
+A name may carry several subscripts, each joined to it by one ``_``: ``rho_c_0``,
+``E_k_max``, ``v_x_0``.  A subscript is a run of letters and digits (``k_spring``), a
+Greek letter (``_\\theta``, ``_θ``), ``\\text{…}``/``\\mathrm{…}`` (``v_\\text{esc}``), a run of
+Unicode subscripts (``₀``), or a braced group (``_{k,max}``).  Inside braces, ``,`` and
+``_`` separate parts, spaces and LaTeX font commands join them, and ``/`` may stand
+between two whole numbers, spelled ``over``.  Every spelling has one canonical name,
+parts joined by ``_``::
+
+    rho_c_0  ρ_c_0  \\rho_c_0  rho_{c,0}  rho_{c_0}  ρ_c₀  → rho_c_0
+    v_esc  v_{esc}  v_\\text{esc}  v_{\\mathrm{esc}}        → v_esc
+    t_{1/2}  t_1over2                                 → t_1over2  (but t_1/2 is t_1 ÷ 2)
+
+A subscript holds no arithmetic: ``x_{i+1}`` is refused.  A trailing ``_`` (``g_``,
+``lambda_``, as the AI Feynman database writes them) makes a name of its own, distinct from
+``g``, in the text and as a ``units`` key.  After ``log``
+(or ``\\log``, ``ln``) the subscript is the base: ``log_10``/``log_2`` are the functions
+``log10``/``log2``, any other base is a ``base`` token holding a whole number or one name
+(``log_3``, ``log_{b}``, ``\\log_\\theta``).  :func:`read_name` reads a ``units`` key with
+the same rules, never splitting it, so a key written any accepted way matches the text.
 """
 
 from __future__ import annotations
@@ -17,7 +39,7 @@ from fractions import Fraction
 from phi_lab.equations import names as vocabulary
 from phi_lab.errors import ParseError
 
-__all__ = ["MAX_EXPONENT", "MAX_LITERAL_DIGITS", "Token", "tokenize"]
+__all__ = ["MAX_EXPONENT", "MAX_LITERAL_DIGITS", "Token", "read_name", "tokenize"]
 
 #: Literals may have at most this many digits …
 MAX_LITERAL_DIGITS = 400
@@ -32,7 +54,9 @@ class Token:
     ``kind`` is one of: ``number`` (``value`` set), ``name``, ``function``, ``op``
     (``+ - * / ^``), ``sup`` (a Unicode superscript, ``text`` in ASCII), ``open``,
     ``close`` (``text`` is ``(``/``)``, ``[``/``]`` or ``{``/``}``), ``bar`` (``|``),
-    ``eq``, ``sep`` (``;`` or a newline), ``comma``, ``frac``, ``sqrt``, ``cbrt``, ``end``.
+    ``eq``, ``sep`` (``;`` or a newline), ``comma``, ``frac``, ``sqrt``, ``cbrt``, ``end``,
+    and ``base``: the base of the ``log`` function just before it, a whole number
+    (``value`` set) or one name (``text``).
     """
 
     kind: str
@@ -88,6 +112,23 @@ _LATEX_FEATURES = {
     "pm": "'±' (write the two equations separately)", "mp": "'∓' (write the two equations separately)",
     "lim": "limits", "vec": "vectors", "hat": "operators with hats", "dot": "time derivatives",
 }  # fmt: skip
+_LATEX_SPACES = frozenset({",", ";", ":", "!", " ", "quad", "qquad"})
+_SUBSCRIPT_ARITHMETIC = frozenset("+-*/^=()[]|") | frozenset(_OPERATORS)
+_DANGLING = "a subscript '_' must be followed by letters, digits or Greek letters"
+_UNDECLARED = f"{_DANGLING}; only a name may end in '_' (such as g_), not a function"
+
+
+@dataclass(frozen=True, slots=True)
+class _Subscript:
+    """The subscripts after a name.
+
+    ``text`` is what they add to the name (``""``, ``"_0"``, ``"_c_0"``, ``"_"``),
+    ``position`` where they begin, ``dangling`` where a trailing ``_`` stands, if any.
+    """
+
+    text: str = ""
+    position: int = 0
+    dangling: int | None = None
 
 
 def tokenize(text: str, declared: frozenset[str] = frozenset()) -> list[Token]:
@@ -98,7 +139,8 @@ def tokenize(text: str, declared: frozenset[str] = frozenset()) -> list[Token]:
     text:
         The equation as typed.
     declared:
-        Names declared by the caller; they are kept whole when letter runs are split.
+        Canonical names declared by the caller; they are kept whole when letter runs are
+        split, and a name ending in ``_`` must be one of them.
 
     Raises
     ------
@@ -108,12 +150,38 @@ def tokenize(text: str, declared: frozenset[str] = frozenset()) -> list[Token]:
     return _Lexer(text, declared).run()
 
 
-class _Lexer:
-    """One pass over one text; private, used only by :func:`tokenize`."""
+def read_name(text: str) -> str:
+    """Read ``text`` as exactly one name and return its canonical spelling (a ``units`` key).
 
-    def __init__(self, text: str, declared: frozenset[str]) -> None:
+    The name is never split and is never a function: ``m₀`` → ``m_0``, ``\\rho_{c,0}`` →
+    ``rho_c_0``, ``q1`` → ``q_1``, ``Int_0``, ``g_`` and ``sin`` stay as they are.
+
+    Raises
+    ------
+    ParseError
+        If ``text`` is anything but one name.
+    """
+    tokens = _Lexer(text, frozenset(), whole=True).run()
+    first = tokens[0]
+    if first.kind != "name":
+        raise ParseError(f"expected a name, found {first.text or 'nothing'!r}", text, first.column)
+    if len(tokens) > 2:
+        raise ParseError(f"expected one name, found more after {first.text!r}", text, tokens[1].column)
+    return first.text
+
+
+class _Lexer:
+    """One pass over one text; private, used by :func:`tokenize` and :func:`read_name`.
+
+    ``whole`` reads every run of letters as one name (a ``units`` key); ``base`` marks
+    the lexer reading a logarithm's base, which cannot have a base of its own.
+    """
+
+    def __init__(self, text: str, declared: frozenset[str], *, whole: bool = False, base: bool = False) -> None:
         self.text = text
         self.declared = declared
+        self.whole = whole
+        self.base = base
         self.position = 0
         self.tokens: list[Token] = []
 
@@ -233,9 +301,10 @@ class _Lexer:
 
     def letters(self, word: str, start: int) -> None:
         """Split a run of letters into names/functions and emit them, attaching any subscript."""
-        subscript = self.subscript()
-        if subscript and f"{word}_{subscript}" in self.declared:
-            self.tokens.append(Token("name", f"{word}_{subscript}", start + 1))
+        subscript = self.subscript(log=vocabulary.canonical_function(word) == "log")
+        whole = vocabulary.whole_name(word) + subscript.text
+        if self.whole or (subscript.text and {whole, word + subscript.text} & self.declared):
+            self.tokens.append(Token("name", whole, start + 1))
             return
         pieces = vocabulary.split_word(word, self.declared)
         for index, (offset, piece) in enumerate(pieces):
@@ -243,19 +312,23 @@ class _Lexer:
             function = vocabulary.canonical_function(piece) if piece not in self.declared else None
             column = start + offset + 1
             if function is not None and not (piece in vocabulary.CALL_ONLY_FUNCTIONS and not self.call_follows()):
-                if last and subscript:
-                    function = self.function_base(function, subscript, start + offset)
-                self.tokens.append(Token("function", function, column))
+                if last and subscript.text:
+                    self.function_base(function, subscript, start + offset)
+                else:
+                    self.tokens.append(Token("function", function, column))
                 continue
             name = vocabulary.canonical_name(piece)
-            if last and subscript:
-                name = f"{name}_{subscript}"
+            if last:
+                name = self.subscripted(name, subscript)
             self.tokens.append(Token("name", name, column))
 
     def named(self, name: str, start: int) -> None:
         """Emit a name given by a Unicode letter or a LaTeX command, with any subscript."""
-        subscript = self.subscript()
-        self.tokens.append(Token("name", f"{name}_{subscript}" if subscript else name, start + 1))
+        self.tokens.append(Token("name", self.subscripted(name, self.subscript()), start + 1))
+
+    def subscripted(self, name: str, subscript: _Subscript) -> str:
+        """``name`` with its subscripts (a trailing ``_`` included: ``g_`` is a name of its own)."""
+        return name + subscript.text
 
     def call_follows(self) -> bool:
         index = self.position
@@ -263,46 +336,164 @@ class _Lexer:
             index += 1
         return index < len(self.text) and self.text[index] == "("
 
-    def function_base(self, function: str, subscript: str, position: int) -> str:
-        if function == "log" and subscript in ("10", "2"):
-            return f"log{subscript}"
-        raise self.fail(f"the function '{function}' cannot take the subscript '_{subscript}'", position)
+    def function_base(self, function: str, subscript: _Subscript, position: int) -> None:
+        """Emit a function written with a subscript: only a logarithm takes one, its base."""
+        if subscript.dangling is not None:
+            raise self.fail(_UNDECLARED, subscript.dangling)
+        if function != "log":
+            raise self.fail(f"the function '{function}' cannot take the subscript '{subscript.text}'", position)
+        base = subscript.text[1:]
+        if base in ("10", "2"):
+            self.tokens.append(Token("function", f"log{base}", position + 1))
+            return
+        self.tokens.append(Token("function", "log", position + 1))
+        self.tokens.append(self.log_base(base, subscript.position))
 
-    def subscript(self) -> str:
-        """Read a subscript after a name (``_0``, ``_{k}``, ``_\\theta``, ``₀``); return it or ''."""
-        text = self.text
-        if self.position < len(text) and text[self.position] in _SUBSCRIPTS:
-            start = self.position
-            while self.position < len(text) and text[self.position] in _SUBSCRIPTS:
+    def log_base(self, base: str, position: int) -> Token:
+        """The base of a logarithm, read like any text: a whole number or exactly one name."""
+        refusal = self.fail(
+            f"the base of a logarithm must be a whole number or one name, not {_shortened(base)!r}; "
+            "write log(x)/log(b) for any other base",
+            position,
+        )
+        if self.base:
+            raise refusal
+        try:
+            tokens = _Lexer(base, self.declared, base=True).run()
+        except ParseError as exc:
+            raise refusal from exc
+        first = tokens[0]
+        if len(tokens) != 2 or first.kind not in ("number", "name"):
+            raise refusal
+        if first.value is not None and first.value.denominator != 1:
+            raise refusal
+        return Token("base", first.text, position + 1, first.value)
+
+    def subscript(self, *, log: bool = False) -> _Subscript:
+        """Read the subscripts after a name: ``_0``, ``_c_0``, ``_{k,max}``, ``_\\theta``, ``₀``, a trailing ``_``.
+
+        ``log`` says they follow ``log``, where they are a base; it only words the errors.
+        """
+        text, start = self.text, self.position
+        suffix = ""
+        while self.position < len(text):
+            char = text[self.position]
+            if char in _SUBSCRIPTS:
+                run = self.position
+                while self.position < len(text) and text[self.position] in _SUBSCRIPTS:
+                    self.position += 1
+                suffix += "_" + "".join(_SUBSCRIPTS[each] for each in text[run : self.position])
+            elif char == "_":
+                underscore = self.position
                 self.position += 1
-            return "".join(_SUBSCRIPTS[char] for char in text[start : self.position])
-        if not text.startswith("_", self.position):
-            return ""
-        underscore = self.position
+                parts = self.subscript_parts(underscore, log)
+                if not parts:
+                    return _Subscript(suffix + "_", start, underscore)
+                suffix += "".join(f"_{part}" for part in parts)
+            else:
+                break
+        return _Subscript(suffix, start)
+
+    def subscript_parts(self, underscore: int, log: bool) -> list[str]:
+        """Read what follows one ``_``: its parts, or ``[]`` when nothing does (a trailing ``_``)."""
+        text, index = self.text, self.position
+        char = text[index] if index < len(text) else ""
+        if char == "_":
+            raise self.fail(_DANGLING, underscore)
+        if char == "{":
+            return self.braced_parts(underscore, log)
+        if char == "\\":
+            return self.command_part(underscore, log)
+        if char in vocabulary.UNICODE_NAMES:
+            self.position += 1
+            return [vocabulary.UNICODE_NAMES[char]]
+        end = _alphanumeric_end(text, index)
+        self.position = end
+        return [vocabulary.canonical_name(text[index:end])] if end > index else []
+
+    def command_part(self, underscore: int, log: bool) -> list[str]:
+        """``_\\theta``, ``_\\theta1``, ``_\\text{esc}``; after any other command the ``_`` is trailing."""
+        backslash = self.position
+        command = self.command_name()
+        if command in _LATEX_WORDS:
+            if not self.text.startswith("{", self.position):
+                raise self.fail(f"'\\{command}' must be followed by '{{'", backslash)
+            return self.braced_parts(underscore, log)
+        if command in _LATEX_NAMES or command in vocabulary.GREEK:
+            digits = self.position
+            while self.peek_digit(0):
+                self.position += 1
+            name = vocabulary.canonical_name(_LATEX_NAMES.get(command, command))
+            return [name + self.text[digits : self.position]]
+        self.position = backslash
+        return []
+
+    def braced_parts(self, underscore: int, log: bool) -> list[str]:
+        """``_{k,max}``, ``_{c_0}``, ``_{\\text{esc}}``, ``_{1/2}``: parts split at ``,`` and ``_``."""
+        text = self.text
+        close = _matching_brace(text, self.position)
+        if close < 0:
+            raise self.fail("'_{' without its closing '}'", underscore)
+        parts: list[str] = []
+        current = ""
         self.position += 1
-        if text.startswith("{", self.position):
-            depth, close = 0, self.position
-            while close < len(text):
-                depth += {"{": 1, "}": -1}.get(text[close], 0)
-                if depth == 0:
-                    break
-                close += 1
-            if depth:
-                raise self.fail("'_{' without its closing '}'", underscore)
-            inner = text[self.position + 1 : close]
-            self.position = close + 1
-        else:
-            end = self.position
-            if text.startswith("\\", end):
-                end += 1
-            while end < len(text) and text[end].isascii() and text[end].isalnum():
-                end += 1
-            inner = text[self.position : end]
-            self.position = end
-        subscript = _subscript_text(inner)
-        if subscript is None:
-            raise self.fail("a subscript '_' must be followed by letters, digits or Greek letters", underscore)
-        return subscript
+        while self.position < close:
+            char, index = text[self.position], self.position
+            if char in "{}" or char in _SPACES:
+                self.position += 1
+            elif char in ",_":
+                if not current:
+                    raise self.fail("an empty part in a subscript", index)
+                parts.append(current)
+                current = ""
+                self.position += 1
+            elif char == "\\":
+                current += self.braced_command(log)
+            elif char in vocabulary.UNICODE_NAMES:
+                current += vocabulary.UNICODE_NAMES[char]
+                self.position += 1
+            elif char == "/" and not log:
+                current += self.subscript_fraction(current)
+            elif char in _SUBSCRIPT_ARITHMETIC:
+                raise self.fail(_arithmetic(char, log), index)
+            elif char.isascii() and char.isalnum():
+                self.position = _alphanumeric_end(text, index)
+                current += vocabulary.canonical_name(text[index : self.position])
+            else:
+                raise self.fail(f"unexpected character {char!r} in a subscript", index)
+        if not current and parts:
+            raise self.fail("an empty part in a subscript", close)
+        if current:
+            parts.append(current)
+        if not parts:
+            raise self.fail(_DANGLING, underscore)
+        self.position = close + 1
+        return parts
+
+    def braced_command(self, log: bool) -> str:
+        """A LaTeX command inside ``_{…}``: a Greek letter, or a font/space command (nothing)."""
+        backslash = self.position
+        command = self.command_name()
+        if command in _LATEX_WORDS or command in _LATEX_SPACES:
+            return ""
+        if command in _LATEX_NAMES or command in vocabulary.GREEK:
+            return vocabulary.canonical_name(_LATEX_NAMES.get(command, command))
+        if command in _LATEX_OPERATORS:
+            raise self.fail(_arithmetic(f"\\{command}", log), backslash)
+        raise self.fail(f"unknown LaTeX command '\\{command}' in a subscript", backslash)
+
+    def subscript_fraction(self, numerator: str) -> str:
+        """``/`` between two whole numbers in ``_{…}``: ``_{1/2}`` is spelled ``1over2``."""
+        slash = self.position
+        index = slash + 1
+        while index < len(self.text) and self.text[index] in _SPACES:
+            index += 1
+        self.position = index
+        while self.peek_digit(0):
+            self.position += 1
+        if not numerator.isdigit() or self.position == index:
+            raise self.fail("'/' in a subscript must stand between two whole numbers, as in t_{1/2}", slash)
+        return f"over{self.text[index : self.position]}"
 
     def command_name(self) -> str:
         """Read a LaTeX command after its backslash; return its name (letters, or one symbol)."""
@@ -378,20 +569,31 @@ class _Lexer:
         self.tokens.append(Token("sup", ascii_text, start + 1))
 
 
-def _subscript_text(inner: str) -> str | None:
-    """Flatten a subscript's source (``k``, ``0``, ``\\text{max}``, ``\\theta 1``) to a name suffix."""
-    parts: list[str] = []
-    for piece in inner.replace("{", " ").replace("}", " ").replace(",", " ").replace("\\", " \\").split():
-        if piece.startswith("\\"):
-            command = piece[1:].rstrip("0123456789")
-            digits = piece[1 + len(command) :]
-            if command in _LATEX_WORDS:
-                continue
-            if command not in vocabulary.GREEK:
-                return None
-            parts.append(vocabulary.canonical_name(command) + digits)
-        elif piece.isascii() and piece.isalnum():
-            parts.append(piece)
-        else:
-            return None
-    return "".join(parts) or None
+def _alphanumeric_end(text: str, index: int) -> int:
+    """Where the run of ASCII letters and digits starting at ``index`` ends."""
+    while index < len(text) and text[index].isascii() and text[index].isalnum():
+        index += 1
+    return index
+
+
+def _matching_brace(text: str, opening: int) -> int:
+    """The index of the ``}`` closing the ``{`` at ``opening``, or -1."""
+    depth = 0
+    for index in range(opening, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return -1
+
+
+def _shortened(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _arithmetic(operator: str, log: bool) -> str:
+    if log:
+        return (
+            f"'{operator}' in the base of a logarithm: the base is a whole number or one name "
+            "(write log(x)/log(b) for any other base)"
+        )
+    return f"'{operator}' in a subscript: a subscript is part of a name and holds no arithmetic"

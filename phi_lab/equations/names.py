@@ -13,8 +13,10 @@ A run such as ``mc`` or ``phi`` is resolved in this order (see :func:`split_word
    position and otherwise a single letter: ``mc`` → m·c, ``ma`` → m·a,
    ``sinx`` → sin x, ``mphi`` → m·phi.
 
-A subscript (``m_0``, ``E_k``, ``k_spring``, ``E_{k}``, ``m₀``) always belongs to the
-name before it and keeps that name whole.
+A subscript (``m_0``, ``E_k``, ``k_spring``, ``E_{k}``, ``m₀``, ``rho_c_0``) always belongs
+to the name before it and keeps that name whole; the lexer spells it canonically (see
+:mod:`phi_lab.equations.lexer`).  Every canonical name is an identifier: a letter, then
+letters, digits and ``_`` (``rho_c_0``, ``t_1over2``, ``g_``).
 
 Named constants
 ---------------
@@ -38,13 +40,16 @@ __all__ = [
     "FUNCTIONS",
     "GREEK",
     "MATH_CONSTANTS",
+    "MEASURED_UNCERTAINTY",
     "PHYSICAL_CONSTANTS",
     "Constant",
     "Function",
     "canonical_function",
+    "canonical_name",
     "default_constants",
     "list_names",
     "split_word",
+    "whole_name",
 ]
 
 
@@ -155,6 +160,10 @@ PHYSICAL_CONSTANTS: dict[str, Constant] = {
     "mu_0": Constant("mu_0", "1.25663706212e-6", "N/A^2", "the vacuum permeability"),
 }
 
+#: Relative standard uncertainty of the measured physical constants (CODATA 2018); the others
+#: are exact in the SI.  Comparisons that use them allow 3 combined standard uncertainties.
+MEASURED_UNCERTAINTY: dict[str, str] = {"G": "2.2e-5", "epsilon_0": "1.5e-10", "mu_0": "1.5e-10"}
+
 _KNOWN_WORDS = frozenset(FUNCTIONS) | frozenset(_FUNCTION_ALIASES) | frozenset(GREEK) | {"hbar", "pi"}
 _LONGEST_WORD = max(len(word) for word in _KNOWN_WORDS)
 
@@ -166,8 +175,22 @@ def canonical_function(word: str) -> str | None:
 
 
 def canonical_name(word: str) -> str:
-    """Return the canonical spelling of a variable or constant name (``varphi`` → ``phi``)."""
-    return _CANONICAL_WORDS.get(word, word)
+    """Return the canonical spelling of a name (``varphi`` → ``phi``, ``varphi_1`` → ``phi_1``)."""
+    head, underscore, rest = word.partition("_")
+    return _CANONICAL_WORDS.get(head, head) + underscore + rest
+
+
+def whole_name(word: str) -> str:
+    """Return ``word`` (letters, then optional digits) as one canonical name, never split.
+
+    Digits after letters are a subscript (``q1`` → ``q_1``, ``theta1`` → ``theta_1``),
+    except in a known word such as ``log10``; ``varphi`` → ``phi``.
+    """
+    letters = word.rstrip("0123456789")
+    digits = word[len(letters) :]
+    if word in _KNOWN_WORDS or not digits or not letters:
+        return canonical_name(word)
+    return canonical_name(f"{letters}_{digits}")
 
 
 def default_constants(mode: str) -> frozenset[str]:

@@ -5,18 +5,23 @@ Grammar (``ε`` marks implicit multiplication, by juxtaposition)::
     text       := piece ((';' | newline) piece)*
     piece      := sum ('=' sum)?                 one '=' per equation
     sum        := product (('+' | '-') product)*
-    product    := signed (('*' | '/' | ε) factor)*   ε never starts with a number
+    product    := signed (('*' | '/' | ε) factor)*   ε starts with a number only before '^'
     signed     := ('-' | '+') signed | factor
     factor     := postfix ('^' signed)?          right-associative: a^b^c = a^(b^c)
     postfix    := primary superscript*           x², x⁻¹
     primary    := number | name | '(' sum ')' | '[' sum ']' | '{' sum '}' | '|' sum '|'
                 | function | \\frac primary primary | \\sqrt ('[' sum ']')? primary | √ primary
+    function   := FUNCTION base? power? (arguments | factors)   base: only after log
 
 A function applies to a parenthesised argument list, or else to the juxtaposed factors
-that follow it up to the next operator or function: ``sin 2x`` is sin(2x), ``sin x cos y``
-is sin(x)·cos(y).  Implicit and explicit multiplication have the same precedence, so
-``1/2 m v^2`` is (1/2)·m·v².  A name followed by ``(`` is a product (``m(a + b)``), unless
-the name is a function.  No text is ever evaluated: the parser builds
+that follow it up to the next operator, function or number: ``sin 2x`` is sin(2x),
+``sin x cos y`` is sin(x)·cos(y).  Implicit and explicit multiplication have the same
+precedence, so ``1/2 m v^2`` is (1/2)·m·v².  A name followed by ``(`` is a product
+(``m(a + b)``), unless the name is a function.  A number starts an implicit product only
+as the base of a power: ``2 3`` and ``x 3`` are refused, ``2^x 3^y``, ``a 2^n`` and
+``x² 2ˣ`` are products.  A logarithm with a base other than 10 or 2 (``log_3 9``,
+``\\log_{b}(x)``; the lexer reads the base) becomes ``log(x) / log(b)``, built from the
+existing nodes.  No text is ever evaluated: the parser builds
 :mod:`phi_lab.equations.syntax` values and nothing else.
 """
 
@@ -158,11 +163,16 @@ class _Parser:
                 else:
                     left = Operation("div", (left, right), token.column)
             elif self.implicit_operand_follows():
-                if token.kind == "number":
+                if token.kind == "number" and not self.power_follows():
                     raise self.fail("an operator before the number", token)
                 left = _nary("mul", left, self.factor(), token.column)
             else:
                 return left
+
+    def power_follows(self) -> bool:
+        """Whether the token after the current one raises it to a power (``^`` or ``²``)."""
+        following = self.tokens[self.index + 1]
+        return following.kind == "sup" or (following.kind == "op" and following.text == "^")
 
     def implicit_operand_follows(self) -> bool:
         token = self.token
@@ -269,6 +279,7 @@ class _Parser:
     def function(self) -> Node:
         token = self.advance()
         name = token.text
+        base = self.log_base() if self.at("base") else None
         power: Node | None = None
         if self.at("op", "^") or self.at("sup"):
             power = self.superscript() if self.at("sup") else self.function_power()
@@ -286,7 +297,16 @@ class _Parser:
             else:
                 raise self.fail(f"the argument of '{name}'")
         call = _call(name, args, token, self.text)
+        if base is not None:
+            call = Operation("div", (call, Call("log", (base,), token.column)), token.column)
         return Operation("pow", (call, power), token.column) if power is not None else call
+
+    def log_base(self) -> Node:
+        """The base the lexer read after ``log``: a whole number or one name."""
+        token = self.advance()
+        if token.value is not None:
+            return Number(token.value, token.text, token.column)
+        return Symbol(token.text, token.column)
 
     def function_power(self) -> Node:
         self.advance()

@@ -27,6 +27,13 @@ def _log_base(base: int) -> Any:
     )
 
 
+def _root(x: Any, n: Any) -> Any:
+    """ⁿ√x: SymPy's ``real_root`` for an odd integer index (∛−8 = −2), else the principal power."""
+    if isinstance(n, sympy.Integer) and int(n) % 2 == 1:
+        return sympy.real_root(x, n)
+    return sympy.Pow(x, sympy.Pow(n, -1, evaluate=False), evaluate=False)
+
+
 def _unevaluated(function: Any) -> Any:
     return lambda *args: function(*args, evaluate=False)
 
@@ -36,7 +43,7 @@ _FUNCTIONS: dict[str, Any] = {
     "log10": _log_base(10),
     "log2": _log_base(2),
     "abs": _unevaluated(sympy.Abs),
-    "root": lambda x, n: sympy.Pow(x, sympy.Pow(n, -1, evaluate=False), evaluate=False),
+    "root": _root,
 }
 for _name in (
     "exp", "log", "gamma", "beta", "sin", "cos", "tan", "cot", "sec", "csc",

@@ -35,6 +35,7 @@ __all__ = [
     "Symbol",
     "Syntax",
     "canonical_form",
+    "node_key",
     "walk",
 ]
 
@@ -166,6 +167,11 @@ def canonical_form(syntax: Syntax) -> str:
     ]
     pieces.extend(_canonical(expression) for expression in syntax.expressions)
     return ";".join(sorted(pieces))
+
+
+def node_key(node: Node) -> str:
+    """A text key of one subtree, equal for subtrees that differ only in the operand order of ``+``/``×``."""
+    return _canonical(node)
 
 
 def _canonical(node: Node) -> str:

@@ -1,30 +1,39 @@
 """The verdict: result types, the confidence table and the explanation.
 
-``valid`` is false for unparseable text, text with no relation, a dimension mismatch or a
-contradiction, and true otherwise.  ``confidence`` is the confidence in that verdict,
-computed only from the evidence actually gathered:
+``valid`` is false for unparseable text, text with no relation, a dimension mismatch, a
+contradiction, an equation with no solution, an inconsistent system, or one that could not
+be decided; true for identities and relations.  ``confidence`` is the confidence in that
+verdict, computed only from the evidence actually gathered:
 
     confidence = 1 − ½ · Π (1 − wᵢ)   over the evidence wᵢ that supports the verdict
 
 so that no evidence gives ½ and every additional piece of evidence can only raise it
-(monotone), never past :data:`MAX_CONFIDENCE`.
+(monotone), never past :data:`MAX_CONFIDENCE`; a verdict whose numeric part is only
+``sampled`` is capped at :data:`SAMPLED_CAP`.  Each claim of the numeric check records how
+it was decided (``decided_by``): ``exact`` (exact algebra, a proof), ``interval`` (interval
+arithmetic over the whole real domain, a proof), ``high-precision`` (confirmed at 50/80
+digits at the points that matter: a witness solution, a failing point, or every sample
+point spread over the domain) or ``sampled`` (double-precision samples only: evidence, not
+proof).  Sampled claims weigh markedly less, so no verdict reaches 0.9 unless it was proved
+or confirmed at high precision.
 
-=============================================  ======  ===================================
-evidence                                       weight  supports
-=============================================  ======  ===================================
-text does not parse, or has no ``=``           —       invalid, confidence 0.99 outright
-contradiction decided at high precision        0.98    invalid
-contradiction found by sampling                0.90    invalid
-dimension mismatch, declared units             0.90    invalid
-dimension mismatch, conventional meanings      0.70    invalid
-identity decided at high precision             0.90    valid
-identity found by sampling                     0.80    valid
-relation (consistent, not a contradiction)     0.30    valid
-dimensions agree, declared units               0.60    valid
-dimensions agree, catalog/conventional units   0.50    valid
-dimensions agree, everything dimensionless     0.20    valid
-recognised catalog equation                    0.60    valid
-=============================================  ======  ===================================
+===============================================  ======  ==============================
+evidence                                         weight  supports
+===============================================  ======  ==============================
+text does not parse, or has no ``=``             —       invalid, confidence 0.99 outright
+contradiction / no solution / inconsistent,
+  exact or interval                              0.99    invalid
+  high-precision                                 0.95    invalid
+  sampled ("none found")                         0.40    invalid
+dimension mismatch, declared units               0.90    invalid
+dimension mismatch, conventional meanings        0.70    invalid
+identity: exact / high-precision / sampled       0.98 / 0.90 / 0.50    valid
+relation: exact / high-precision / sampled       0.90 / 0.85 / 0.30    valid
+dimensions agree, declared units                 0.60    valid
+dimensions agree, catalog/conventional units     0.50    valid
+dimensions agree, everything dimensionless       0.20    valid
+recognised catalog equation                      0.60    valid
+===============================================  ======  ==============================
 """
 
 from __future__ import annotations
@@ -38,8 +47,12 @@ from phi_lab.equations.names import list_names
 
 __all__ = [
     "CHECK_NAMES",
+    "DECIDED_BY",
+    "INVALID_KINDS",
     "KINDS",
     "MAX_CONFIDENCE",
+    "NUMERIC_KINDS",
+    "SAMPLED_CAP",
     "Check",
     "NumericReport",
     "ValidationResult",
@@ -49,10 +62,19 @@ __all__ = [
 
 #: Stable names of the checks, in the order they are reported.
 CHECK_NAMES = ("syntax", "dimensions", "numeric", "catalog")
+#: What the numeric check can conclude about a parsed equation or system.
+NUMERIC_KINDS = ("identity", "relation", "contradiction", "no_solution", "inconsistent", "undecided")
 #: Every value ``ValidationResult.kind`` can take.
-KINDS = ("identity", "relation", "contradiction", "not_an_equation", "unparseable")
+KINDS = (*NUMERIC_KINDS, "not_an_equation", "unparseable")
+#: Numeric conclusions that make an equation invalid.
+INVALID_KINDS = frozenset({"contradiction", "no_solution", "inconsistent", "undecided"})
+#: How a numeric conclusion was reached, strongest first (see the module docstring).
+DECIDED_BY = ("exact", "interval", "high-precision", "sampled")
 #: Confidence never reaches 1: a check is evidence, not proof.
 MAX_CONFIDENCE = 0.99
+#: A verdict whose numeric part rests on double-precision samples alone stays below 0.9,
+#: whatever else supports it (unless declared units alone decide it).
+SAMPLED_CAP = 0.85
 _STATUSES = ("pass", "fail", "skip")
 
 
@@ -99,10 +121,14 @@ class ValidationResult:
     device: str = "cpu"
     phi_reason: str = ""
     error_column: int | None = field(default=None)
+    decided_by: str | None = None
+    witness: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
+        if self.decided_by is not None and self.decided_by not in DECIDED_BY:
+            raise ValueError(f"unknown decision method {self.decided_by!r}")
         if not 0.0 <= self.confidence <= 1.0 or not 0.0 <= self.phi_coherence <= 1.0:
             raise ValueError("confidence and phi_coherence lie in [0, 1]")
 
@@ -132,6 +158,8 @@ class ValidationResult:
             "device": self.device,
             "phi_reason": self.phi_reason,
             "error_column": self.error_column,
+            "decided_by": self.decided_by,
+            "witness": self.witness,
         }
 
 
@@ -147,38 +175,51 @@ def combine_evidence(weights: Sequence[float]) -> float:
 
 @dataclass(frozen=True, slots=True)
 class NumericReport:
-    """What the numeric check found (produced by :mod:`phi_lab.compute.numeric`).
+    """What the numeric check concluded (produced by :mod:`phi_lab.compute.numeric`).
 
     Attributes
     ----------
     kind:
-        ``identity``, ``relation`` or ``contradiction``.
+        One of :data:`NUMERIC_KINDS`.
     detail:
-        One sentence for the check list.
-    exact:
-        True when the verdict came from the high-precision decision on a constant equation.
-    defined, masked:
-        Sample points where the equation was defined / undefined (0 for constant equations).
+        One sentence for the check list: what was found and how.
+    decided_by:
+        One of :data:`DECIDED_BY`.
     variables:
-        The names sampled.
+        The variables of the equation.
+    defined, masked:
+        Sample points where the equation was defined / undefined (0 when decided without samples).
     matches:
         Defined sample points where the two sides agreed.
-    skipped:
-        True when the values could not be computed at all (overflow): no evidence either way.
+    complex_only:
+        A relation whose solutions are all complex (math mode).
+    witness:
+        A solution, as text, when one was found and confirmed.
+    conflict:
+        For an inconsistent system: the (1-based) equations that have no common solution.
     """
 
     kind: str
     detail: str
-    exact: bool = False
+    decided_by: str = "sampled"
+    variables: tuple[str, ...] = ()
     defined: int = 0
     masked: int = 0
-    variables: tuple[str, ...] = ()
     matches: int = 0
-    skipped: bool = False
+    complex_only: bool = False
+    witness: str | None = None
+    conflict: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.kind not in ("identity", "relation", "contradiction"):
-            raise ValueError(f"a numeric verdict is identity, relation or contradiction, not {self.kind!r}")
+        if self.kind not in NUMERIC_KINDS:
+            raise ValueError(f"a numeric verdict is one of {', '.join(NUMERIC_KINDS)}, not {self.kind!r}")
+        if self.decided_by not in DECIDED_BY:
+            raise ValueError(f"unknown decision method {self.decided_by!r}")
+
+    @property
+    def proved(self) -> bool:
+        """Whether the conclusion was proved (exact or interval), not only confirmed or sampled."""
+        return self.decided_by in ("exact", "interval")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +233,12 @@ class Judgement:
     checks: tuple[Check, ...]
 
 
+#: Evidence weights of the numeric conclusions (see the module docstring).
+_AGAINST = {"exact": 0.99, "interval": 0.99, "high-precision": 0.95, "sampled": 0.4}
+_IDENTITY = {"exact": 0.98, "interval": 0.98, "high-precision": 0.9, "sampled": 0.5}
+_RELATION = {"exact": 0.9, "interval": 0.9, "high-precision": 0.85, "sampled": 0.3}
+
+
 def judge(
     dimensions: DimensionReport,
     numeric: NumericReport,
@@ -202,7 +249,7 @@ def judge(
     checks = (
         Check("syntax", "pass", "parsed"),
         Check("dimensions", dimensions.status, dimensions.detail),
-        Check("numeric", _numeric_status(numeric), numeric.detail),
+        Check("numeric", _numeric_status(numeric), f"{numeric.detail} [{numeric.decided_by}]"),
         Check("catalog", "pass", f"recognised as {catalog}: {catalog_equation}")
         if catalog
         else Check("catalog", "skip", "not a catalogued equation"),
@@ -210,28 +257,34 @@ def judge(
     against: list[float] = []
     if dimensions.status == "fail":
         against.append(0.9 if dimensions.declared else 0.7)
-    if numeric.kind == "contradiction":
-        against.append(0.98 if numeric.exact else 0.9)
-    if against:
-        if numeric.kind == "contradiction":
-            reason = f"a contradiction: {numeric.detail}"
+    if numeric.kind in INVALID_KINDS and numeric.kind != "undecided":
+        against.append(_AGAINST[numeric.decided_by])
+    if against or numeric.kind == "undecided":
+        if numeric.kind in INVALID_KINDS:
+            reason = _invalid_reason(numeric)
         else:
-            reason = f"the dimensions do not match: {dimensions.detail}"
-        hint = "" if numeric.kind == "contradiction" or dimensions.declared else _CONVENTION_HINT
-        return Judgement(False, numeric.kind, combine_evidence(against), f"Invalid: {reason}.{hint}", checks)
+            reason = f"Invalid: the dimensions do not match: {dimensions.detail}."
+        if numeric.kind == "undecided" and dimensions.status == "fail":
+            reason += f" The dimensions do not match: {dimensions.detail}."
+        hint = "" if numeric.kind in INVALID_KINDS or dimensions.declared else _CONVENTION_HINT
+        confidence = combine_evidence(against)
+        if numeric.decided_by == "sampled" and not (dimensions.status == "fail" and dimensions.declared):
+            confidence = min(confidence, SAMPLED_CAP)
+        return Judgement(False, numeric.kind, confidence, f"{reason}{hint}", checks)
     support: list[float] = []
-    if not numeric.skipped:
-        support.append({"identity": 0.9 if numeric.exact else 0.8}.get(numeric.kind, 0.3))
+    table = _IDENTITY if numeric.kind == "identity" else _RELATION
+    support.append(table[numeric.decided_by])
     if dimensions.status == "pass":
-        if dimensions.detail.endswith("dimensionless"):
+        if dimensions.dimensionless:
             support.append(0.2)
         else:
             support.append(0.6 if dimensions.declared else 0.5)
     if catalog:
         support.append(0.6)
-    return Judgement(
-        True, numeric.kind, combine_evidence(support), _explain_valid(dimensions, numeric, catalog), checks
-    )
+    confidence = combine_evidence(support)
+    if numeric.decided_by == "sampled":
+        confidence = min(confidence, SAMPLED_CAP)
+    return Judgement(True, numeric.kind, confidence, _explain_valid(dimensions, numeric, catalog), checks)
 
 
 _CONVENTION_HINT = (
@@ -239,19 +292,35 @@ _CONVENTION_HINT = (
 )
 
 
+def _invalid_reason(numeric: NumericReport) -> str:
+    detail = numeric.detail
+    if numeric.kind == "undecided":
+        return f"Not decided: {detail}."
+    if numeric.kind == "contradiction":
+        return f"Invalid: a contradiction: {detail}."
+    if numeric.kind == "inconsistent":
+        if numeric.decided_by == "sampled":
+            return f"Invalid as far as checked: no common solution was found ({detail}); not proved."
+        return f"Invalid: the system is inconsistent: {detail}."
+    if numeric.decided_by == "sampled":
+        return f"Invalid as far as checked: no solution was found ({detail}); not proved."
+    return f"Invalid: it has no solution: {detail}."
+
+
 def _numeric_status(numeric: NumericReport) -> str:
-    if numeric.skipped:
+    if numeric.kind == "undecided":
         return "skip"
-    return "fail" if numeric.kind == "contradiction" else "pass"
+    return "fail" if numeric.kind in INVALID_KINDS else "pass"
 
 
 def _explain_valid(dimensions: DimensionReport, numeric: NumericReport, catalog: str | None) -> str:
     if numeric.kind == "identity":
         first = f"Valid: an identity; {numeric.detail}"
-    elif numeric.skipped:
-        first = f"Valid as far as checked: the numeric check was skipped ({numeric.detail})"
+    elif numeric.complex_only:
+        first = f"Valid: a relation whose solutions are complex; {numeric.detail}"
     else:
-        first = f"Valid: a relation among {_listed(numeric.variables)}" if numeric.variables else "Valid: a relation"
+        among = f" among {_listed(numeric.variables)}" if numeric.variables else ""
+        first = f"Valid: a relation{among}; {numeric.detail}"
     if catalog:
         first += f", recognised as {catalog}"
     if dimensions.status == "pass":

@@ -76,7 +76,11 @@ class ValidationBody(BaseModel):
                     "checks": [
                         {"name": "syntax", "status": "pass", "detail": "parsed"},
                         {"name": "dimensions", "status": "pass", "detail": "both sides are mass·length²/time²"},
-                        {"name": "numeric", "status": "pass", "detail": "the sides differ at all 64 points"},
+                        {
+                            "name": "numeric",
+                            "status": "pass",
+                            "detail": "it has 1 real solution in E (with m = 1/3) [exact]",
+                        },
                         {"name": "catalog", "status": "pass", "detail": "recognised as Mass–energy equivalence"},
                     ],
                     "catalog": "Mass–energy equivalence",
@@ -84,6 +88,8 @@ class ValidationBody(BaseModel):
                     "device": "cpu",
                     "phi_reason": "nothing ties it to φ",
                     "error_column": None,
+                    "decided_by": "exact",
+                    "witness": "E ≈ 2.99585e+16 (with m = 1/3)",
                     "worker_id": "host-1234",
                 }
             ]
@@ -98,7 +104,16 @@ class ValidationBody(BaseModel):
     explanation: str
     processing_time_ms: float
     equation: str
-    kind: Literal["identity", "relation", "contradiction", "not_an_equation", "unparseable"]
+    kind: Literal[
+        "identity",
+        "relation",
+        "contradiction",
+        "no_solution",
+        "inconsistent",
+        "undecided",
+        "not_an_equation",
+        "unparseable",
+    ]
     mode: Mode
     checks: list[CheckBody]
     catalog: str | None
@@ -106,6 +121,10 @@ class ValidationBody(BaseModel):
     device: str
     phi_reason: str
     error_column: int | None
+    decided_by: Literal["exact", "interval", "high-precision", "sampled"] | None = Field(
+        None, description="how the numeric verdict was reached: exact or interval (proofs), high-precision, sampled"
+    )
+    witness: str | None = Field(None, description="a solution, when one was found and confirmed")
     worker_id: str
 
 

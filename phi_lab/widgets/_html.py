@@ -29,6 +29,7 @@ SORT_COLUMNS = {
     "valid": "verdict",
     "confidence": "confidence",
     "kind": "kind",
+    "decided_by": "decided by",
     "chi": "χ",
     "phi_coherence": "φ-coherence",
     "catalog": "catalog",
@@ -37,6 +38,15 @@ SORT_COLUMNS = {
 }
 #: Rows rendered at most; the rest are counted, not drawn.
 MAX_ROWS = 500
+
+
+#: How each numeric method reads on a card.
+_DECIDED_BY = {
+    "exact": "exact (a proof)",
+    "interval": "interval arithmetic (a proof)",
+    "high-precision": "confirmed at 50–80 digits",
+    "sampled": "sampled in double precision (evidence, not proof)",
+}
 
 
 def _e(value: object) -> str:
@@ -94,11 +104,15 @@ def result_card(result: ValidationResult) -> str:
     colour = GREEN if result.valid else RED
     rows = [
         ("confidence", f"{_bar(result.confidence, colour)} {result.confidence:.2f}"),
-        ("kind", _e(result.kind)),
+        ("kind", _e(result.kind.replace("_", " "))),
         ("catalog", _e(result.catalog) if result.catalog else f'<span style="color:{GREY}">not catalogued</span>'),
         ("topology", f"Betti numbers {_e(tuple(result.betti))}, χ = {_e(result.chi)}"),
         ("φ-coherence", f"{result.phi_coherence:.4g}" + (f": {_e(result.phi_reason)}" if result.phi_reason else "")),
     ]
+    if result.decided_by:
+        rows.insert(2, ("decided by", _e(_DECIDED_BY[result.decided_by])))
+    if result.witness:
+        rows.insert(3, ("solution", _e(result.witness)))
     if result.symbols:
         rows.append(("symbols", _e(", ".join(result.symbols))))
     facts = "".join(f'<tr><th style="{_CELL}">{name}</th><td style="{_CELL}">{value}</td></tr>' for name, value in rows)
@@ -142,7 +156,18 @@ def _cell(column: str, value: Any) -> str:
 
 def results_table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> str:
     """A results frame (rows in the order given) as an HTML table; ``#`` is the input position."""
-    wanted = ["equation", "valid", "confidence", "kind", "betti", "chi", "phi_coherence", "catalog", "worker_id"]
+    wanted = [
+        "equation",
+        "valid",
+        "confidence",
+        "kind",
+        "decided_by",
+        "betti",
+        "chi",
+        "phi_coherence",
+        "catalog",
+        "worker_id",
+    ]
     columns = [name for name in wanted if name in frame.columns]
     labels = {**SORT_COLUMNS, "#": "#", "betti": "Betti", "phi_coherence": "φ"}
     head = "".join(f'<th style="{_CELL}">{_e(labels.get(name, name))}</th>' for name in ["#", *columns, "explanation"])

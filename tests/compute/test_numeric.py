@@ -1,4 +1,4 @@
-"""Numeric classification on the torch device."""
+"""Numeric classification: exact algebra, samples on the device, high precision, witnesses and proofs."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs 
 CASES = [
     ("sin(x)^2 + cos(x)^2 = 1", "identity"),
     ("(x + y)^2 = x^2 + 2x y + y^2", "identity"),
-    ("log(x y) = log(x) + log(y)", "identity"),
-    ("sqrt(x^2) = x", "identity"),
+    ("log(x y) = log(x) + log(y)", "relation"),  # fails for negative x and y (principal log)
+    ("sqrt(x^2) = x", "relation"),  # fails for negative x
     ("cosh(x)^2 - sinh(x)^2 = 1", "identity"),
     ("φ² = φ + 1", "identity"),
     ("e^(iπ) + 1 = 0", "identity"),
@@ -25,12 +25,15 @@ CASES = [
     ("φ² = φ + 2", "contradiction"),
     ("x = x + 1", "contradiction"),
     ("sin(x)^2 + cos(x)^2 = 2", "contradiction"),
-    ("1/(x - x) = 1", "contradiction"),
+    ("1/(x - x) = 1", "no_solution"),  # defined nowhere
     ("E = m c^2", "relation"),
     ("x² = x + 1", "relation"),
     ("y = 3x + 2", "relation"),
     ("h^2 = 0", "contradiction"),
     ("acos(x) + asin(x) = pi/2", "identity"),
+    ("exp(x) = 0", "no_solution"),
+    ("x = 1; x = 2", "inconsistent"),
+    ("x^(10^400) = 1", "undecided"),
 ]
 
 
@@ -42,13 +45,34 @@ def test_classification(text: str, kind: str) -> None:
 
 def test_constant_equations_are_decided_exactly() -> None:
     report = classify(parse_syntax("φ² = φ + 1"), default_constants("auto"), CPU)
-    assert report.exact and report.defined == 0
+    assert report.proved and report.decided_by == "exact" and report.defined == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "kind", "decided_by"),
+    [
+        ("x^60 = x^60 + 1", "math", "contradiction", "exact"),
+        ("|x| = x + 1", "math", "relation", "high-precision"),
+        ("tanh(x) = 1", "math", "no_solution", "interval"),
+        ("x^2 = -1", "math", "relation", "exact"),
+        ("x^2 = -1", "auto", "no_solution", "exact"),
+        ("sin(x)^2 + cos(x)^2 = 1", "math", "identity", "high-precision"),
+    ],
+)
+def test_each_claim_says_how_it_was_decided(text: str, mode: str, kind: str, decided_by: str) -> None:
+    report = classify(parse_syntax(text), default_constants(mode), CPU, mode=mode)
+    assert (report.kind, report.decided_by) == (kind, decided_by), report.detail
+
+
+def test_complex_only_solutions_are_flagged_in_math_mode() -> None:
+    report = classify(parse_syntax("sin(x) = 2"), default_constants("math"), CPU, mode="math")
+    assert report.kind == "relation" and report.complex_only and report.witness is not None
 
 
 def test_masked_samples_are_counted() -> None:
-    report = classify(parse_syntax("log(x - 1) = y"), default_constants("auto"), CPU)
+    report = classify(parse_syntax("exp(x) = y^2 + 1"), default_constants("auto"), CPU)  # exp(10⁶) overflows
     assert report.kind == "relation"
-    assert report.defined + report.masked == SAMPLES
+    assert report.defined + report.masked == SAMPLES and report.masked > 0
 
 
 def test_systems_combine() -> None:

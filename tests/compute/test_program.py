@@ -9,7 +9,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phi_lab.compute.numeric import TorchArithmetic, classify, classify_many
+from phi_lab.compute.arithmetic import TorchArithmetic
+from phi_lab.compute.numeric import classify, classify_many
 from phi_lab.compute.program import OPCODES, compile_program, run_program
 from phi_lab.equations.evaluate import evaluate
 from phi_lab.equations.names import default_constants
@@ -76,12 +77,12 @@ CORPUS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("signed", [False, True])
-def test_batched_verdicts_equal_single_verdicts(signed: bool) -> None:
+@pytest.mark.parametrize("mode", ["auto", "math"])
+def test_batched_verdicts_equal_single_verdicts(mode: str) -> None:
     syntaxes = [parse_syntax(text) for text in CORPUS]
-    constants = default_constants("math" if signed else "auto")
-    singles = [classify(syntax, constants, CPU, signed=signed) for syntax in syntaxes]
-    batched = classify_many(syntaxes, [constants] * len(syntaxes), CPU, [signed] * len(syntaxes))
+    constants = default_constants(mode)
+    singles = [classify(syntax, constants, CPU, mode=mode) for syntax in syntaxes]
+    batched = classify_many(syntaxes, [constants] * len(syntaxes), CPU, [mode] * len(syntaxes))
     assert batched == singles
 
 
@@ -96,8 +97,8 @@ def test_empty_and_mismatched_programs() -> None:
 def test_cuda_batch_gives_the_same_verdicts() -> None:
     syntaxes = [parse_syntax(text) for text in CORPUS]
     constants = default_constants("auto")
-    cpu = classify_many(syntaxes, [constants] * len(syntaxes), CPU, [False] * len(syntaxes))
-    gpu = classify_many(syntaxes, [constants] * len(syntaxes), torch.device("cuda"), [False] * len(syntaxes))
+    cpu = classify_many(syntaxes, [constants] * len(syntaxes), CPU, ["auto"] * len(syntaxes))
+    gpu = classify_many(syntaxes, [constants] * len(syntaxes), torch.device("cuda"), ["auto"] * len(syntaxes))
     assert [report.kind for report in gpu] == [report.kind for report in cpu]
 
 

@@ -303,8 +303,13 @@ class Reference:
     def call(self, function: str, args: Sequence[Tracked]) -> Tracked:
         if undefined := _propagated(args):
             return undefined
-        if function == "root":  # as the program computes it: complex_power(x, complex_divide(1, n))
-            return self.pow(args[0], self.div(self.number(Fraction(1)), args[1]))
+        if function == "root":  # as the program computes it (program.real_root)
+            x, n = args
+            index = CTX.re(n.value)
+            odd = n.real and n.error < 1e-9 and index == CTX.nint(index) and int(index) % 2 == 1
+            if odd and x.real and CTX.re(x.value) < 0:  # the real root of a negative number
+                return self.neg(self.pow(self.neg(x), self.div(self.number(Fraction(1)), n)))
+            return self.pow(x, self.div(self.number(Fraction(1)), n))
         (x,) = args
         if function == "abs":
             value = CTX.mpc(abs(x.value))

@@ -63,6 +63,44 @@ def same(a: str, b: str, declared: frozenset[str] = frozenset()) -> bool:
         ("E_{k} = 1", "E_k = 1"),
         (r"v_{\text{max}} = 1", "v_max = 1"),
         (r"\mathrm{e}^x = y", "e^x = y"),
+        # multi-part subscripts: parts joined by '_'
+        ("ρ_c_0 = 1", "rho_c_0 = 1"),
+        (r"\rho_c_0 = 1", "rho_c_0 = 1"),
+        ("rho_{c,0} = 1", "rho_c_0 = 1"),
+        ("rho_{c_0} = 1", "rho_c_0 = 1"),
+        ("ρ_c₀ = 1", "rho_c_0 = 1"),
+        (r"v_\text{esc} = 1", "v_esc = 1"),
+        (r"v_{\mathrm{esc}} = 1", "v_esc = 1"),
+        (r"v_\mathrm{esc} = 1", "v_{esc} = 1"),
+        ("E_{k,max} = 1", "E_k_max = 1"),
+        (r"E_{\text{k,max}} = 1", "E_k_max = 1"),
+        ("x_{k_{max}} = 1", "x_k_max = 1"),
+        ("t_{1/2} = 1", "t_1over2 = 1"),
+        ("t_{1 / 2} = 1", "t_1over2 = 1"),
+        ("n_ρ = 1", "n_rho = 1"),
+        (r"n_{\rho} = 1", "n_rho = 1"),
+        (r"m_\varphi = 1", "m_phi = 1"),
+        ("varphi1 = 1", r"\varphi_1 = 1"),
+        # logarithms of any base: log(x)/log(b)
+        ("log_3(9) = 2", "log(9)/log(3) = 2"),
+        ("log_{3}(9) = 2", "log(9)/log(3) = 2"),
+        (r"\log_3 9 = 2", "log(9)/log(3) = 2"),
+        ("log_b(x) = y", "log(x)/log(b) = y"),
+        (r"\log_{b} x = y", "log(x)/log(b) = y"),
+        (r"\log_\theta x = y", "log(x)/log(theta) = y"),
+        ("log_e(x) = y", "log(x)/log(e) = y"),
+        ("log_3^2(9) = 4", "(log(9)/log(3))^2 = 4"),
+        ("log_{10}(x) = y", "log10(x) = y"),
+        (r"\log_2 8 = 3", "log2(8) = 3"),
+        # a number may start an implicit product as the base of a power
+        ("2^x 2^y = 2^(x + y)", "2^x * 2^y = 2^(x + y)"),
+        ("3^n 2^n = 6^n", "3^n * 2^n = 6^n"),
+        ("a 2^n = b", "a * 2^n = b"),
+        ("2 3^x = y", "2 * 3^x = y"),
+        ("x^2 2^x = y", "x^2 * 2^x = y"),
+        ("3ⁿ 2ⁿ = 6ⁿ", "3^n * 2^n = 6^n"),
+        ("x² 2ˣ = y", "x^2 * 2^x = y"),
+        ("sin x 2^y = z", "sin(x) * 2^y = z"),
     ],
 )
 def test_spellings_give_the_same_tree(variant: str, reference: str) -> None:
@@ -100,6 +138,54 @@ def test_declared_names_stay_whole_and_beat_functions_and_constants() -> None:
     assert parse_syntax("speed = d/t", frozenset({"speed"})).names == {"speed", "d", "t"}
     assert parse_syntax("speed = 1").names == {"s", "p", "e", "d"}
     assert isinstance(parse_syntax("sin = 1", frozenset({"sin"})).relations[0].lhs, Symbol)
+
+
+def test_a_logarithm_of_another_base_is_built_from_the_existing_nodes() -> None:
+    relation = parse_syntax("log_3(9) = 2").relations[0]
+    assert relation.lhs == Operation(
+        "div", (Call("log", (Number(Fraction(9), "9"),)), Call("log", (Number(Fraction(3), "3"),)))
+    )
+    relation = parse_syntax(r"\log_{b} x = y").relations[0]
+    assert relation.lhs == Operation("div", (Call("log", (Symbol("x"),)), Call("log", (Symbol("b"),))))
+    assert parse_syntax("log_10(x) = 1").relations[0].lhs == Call("log10", (Symbol("x"),))
+    assert parse_syntax("log_2(x) = 1").relations[0].lhs == Call("log2", (Symbol("x"),))
+
+
+def test_a_logarithm_base_is_read_like_any_name() -> None:
+    assert parse_syntax("log_{base}(x) = 1", frozenset({"base"})).names == {"x", "base"}
+    assert parse_syntax("log_{b_0}(x) = b_0").names == {"x", "b_0"}
+    assert parse_syntax("log_b(x) = 1", frozenset({"log_b"})).names == {"log_b", "x"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("rho_c_0 = 1", "rho_c_0"),
+        ("E_k_max = 1", "E_k_max"),
+        ("v_x_0 = 1", "v_x_0"),
+        ("mu_drift = 1", "mu_drift"),
+        ("A_vec = 1", "A_vec"),
+        (r"v_\text{esc} = 1", "v_esc"),
+        ("t_{1/2} = 1", "t_1over2"),
+        ("t_1over2 = 1", "t_1over2"),
+        (r"m_{\theta 1} = 1", "m_theta1"),
+        ("x_a₀ = 1", "x_a_0"),
+    ],
+)
+def test_subscripts_make_one_name(text: str, name: str) -> None:
+    assert parse_syntax(text).names == {name}
+
+
+def test_a_slash_outside_braces_divides() -> None:
+    assert same("t_1/2 = 1", "t_1 / 2 = 1")
+
+
+def test_a_trailing_underscore_makes_a_name_of_its_own() -> None:
+    assert parse_syntax("g_ = 2 g", frozenset({"g_"})).names == {"g_", "g"}
+    assert parse_syntax("lambda_ = λ_ + \\lambda_", frozenset({"lambda_"})).names == {"lambda_"}
+    assert parse_syntax("rho_c_ = 1", frozenset({"rho_c_"})).names == {"rho_c_"}
+    assert parse_syntax("mc_ = 1", frozenset({"c_"})).names == {"m", "c_"}
+    assert parse_syntax("g_ = 1").names == {"g_"}  # undeclared too, as the AI Feynman database writes it
 
 
 def test_gamma_is_a_function_only_when_called() -> None:
@@ -156,6 +242,28 @@ def test_split_word(word: str, pieces: list[str]) -> None:
         ("x = 1e999", 5, "beyond ±400"),
         ("|x = 1", 4, "'|' to close the absolute value"),
         ("_x = 1", 1, "subscript"),
+        ("log_(x) = 1", 4, "only a name may end in '_'"),
+        ("x__0 = 1", 2, "a subscript '_' must be followed by"),
+        ("x_{} = 1", 2, "a subscript '_' must be followed by"),
+        ("x_{i+1} = 1", 5, "'+' in a subscript: a subscript is part of a name and holds no arithmetic"),
+        ("x_{i-1} = 1", 5, "'-' in a subscript"),
+        (r"x_{i \cdot 2} = 1", 6, r"'\cdot' in a subscript"),
+        ("t_{a/2} = 1", 5, "'/' in a subscript must stand between two whole numbers"),
+        ("t_{1/2/3} = 1", 7, "'/' in a subscript must stand between two whole numbers"),
+        ("E_{k,} = 1", 6, "an empty part in a subscript"),
+        ("E_{,k} = 1", 4, "an empty part in a subscript"),
+        ("x_{k = 1", 2, "'_{' without its closing '}'"),
+        (r"x_{\foo} = 1", 4, r"unknown LaTeX command '\foo' in a subscript"),
+        ("x_{k$} = 1", 5, "unexpected character '$' in a subscript"),
+        ("log_{x+1}(y) = 1", 7, "'+' in the base of a logarithm"),
+        ("log_{1/2}(y) = 1", 7, "'/' in the base of a logarithm"),
+        ("log_{ab}(y) = 1", 4, "the base of a logarithm must be a whole number or one name, not 'ab'"),
+        ("log_{sin}(y) = 1", 4, "the base of a logarithm must be a whole number or one name"),
+        ("log_{log_3}(y) = 1", 4, "the base of a logarithm must be a whole number or one name"),
+        ("log_(y) = 1", 4, "only a name may end in '_'"),
+        ("sin_3(x) = 1", 1, "the function 'sin' cannot take the subscript '_3'"),
+        ("x 3 = 6", 3, "an operator before the number"),
+        ("2^x 3 = 6", 5, "an operator before the number"),
     ],
 )
 def test_errors_name_the_column_and_what_was_expected(text: str, column: int, fragment: str) -> None:

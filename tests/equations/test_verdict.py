@@ -35,9 +35,9 @@ PASS_DIMS = DimensionReport("pass", "both sides are mass (mass)")
 PASS_DIMS_DECLARED = DimensionReport("pass", "both sides are mass (mass)", declared=True)
 SKIP_DIMS = DimensionReport("skip", "no dimension is known for x", ("x",))
 FAIL_DIMS = DimensionReport("fail", "cannot add mass and time")
-RELATION = NumericReport("relation", "holds at 0 of 64", variables=("E", "m"))
-IDENTITY = NumericReport("identity", "holds at all 64 sample points", variables=("x",))
-CONTRADICTION = NumericReport("contradiction", "both sides are constants and differ: 1 ≠ 2", exact=True)
+RELATION = NumericReport("relation", "it holds at E = 1, m = 1/c²", "exact", variables=("E", "m"))
+IDENTITY = NumericReport("identity", "holds at all 128 sample points", "high-precision", variables=("x",))
+CONTRADICTION = NumericReport("contradiction", "both sides are constants and differ: 1 ≠ 2", "exact")
 
 
 def test_each_kind_of_evidence_raises_confidence_in_a_valid_verdict() -> None:
@@ -47,7 +47,7 @@ def test_each_kind_of_evidence_raises_confidence_in_a_valid_verdict() -> None:
     with_catalog = judge(PASS_DIMS, RELATION, "Newton's second law").confidence
     assert bare < with_dims < declared
     assert with_dims < with_catalog
-    assert judge(SKIP_DIMS, IDENTITY, None).confidence > bare
+    assert judge(SKIP_DIMS, IDENTITY, None).confidence >= bare
 
 
 def test_invalid_verdicts() -> None:
@@ -58,6 +58,37 @@ def test_invalid_verdicts() -> None:
     assert contradiction.confidence > dims.confidence
     both = judge(FAIL_DIMS, CONTRADICTION, None)
     assert both.confidence >= contradiction.confidence
+
+
+@pytest.mark.parametrize("kind", ["identity", "relation", "contradiction", "no_solution", "inconsistent"])
+def test_proof_weighs_more_than_high_precision_which_weighs_more_than_samples(kind: str) -> None:
+    confidences = [
+        judge(SKIP_DIMS, NumericReport(kind, "found", method, ("x",)), None).confidence
+        for method in ("exact", "high-precision", "sampled")
+    ]
+    assert confidences[0] >= confidences[1] > confidences[2]
+
+
+def test_sampled_evidence_alone_never_reaches_0_9() -> None:
+    sampled = NumericReport("relation", "holds at 3 of 128 sample points", "sampled", ("E", "m"))
+    assert judge(PASS_DIMS, sampled, "Mass–energy equivalence").confidence < 0.9
+    none_found = NumericReport("no_solution", "none found", "sampled", ("x",))
+    assert judge(FAIL_DIMS, none_found, None).confidence < 0.9
+    assert judge(DimensionReport("fail", "mass ≠ time", declared=True), none_found, None).confidence >= 0.9
+
+
+def test_invalid_kinds_and_undecided_say_so() -> None:
+    no_solution = judge(SKIP_DIMS, NumericReport("no_solution", "exp x > 0", "interval", ("x",)), None)
+    assert not no_solution.valid and no_solution.kind == "no_solution" and "no solution" in no_solution.explanation
+    found = judge(SKIP_DIMS, NumericReport("no_solution", "none of 128 points", "sampled", ("x",)), None)
+    assert not found.valid and "not proved" in found.explanation
+    system = judge(
+        SKIP_DIMS, NumericReport("inconsistent", "equations 1 and 2", "exact", ("x",), conflict=(1, 2)), None
+    )
+    assert not system.valid and "inconsistent" in system.explanation
+    undecided = judge(SKIP_DIMS, NumericReport("undecided", "too large to compute", "sampled"), None)
+    assert not undecided.valid and undecided.confidence == 0.5 and undecided.explanation.startswith("Not decided")
+    assert undecided.checks[2].status == "skip"
 
 
 def test_checks_have_stable_names_and_order() -> None:
@@ -82,6 +113,10 @@ def test_check_and_result_validate_their_fields() -> None:
         ValidationResult(True, 1.5, (1, 0, 0), 1, 0.0, "", 0.0, kind="relation")
     with pytest.raises(ValueError):
         NumericReport("unknown", "")
+    with pytest.raises(ValueError):
+        NumericReport("identity", "", "guessed")
+    with pytest.raises(ValueError):
+        ValidationResult(True, 0.9, (1, 0, 0), 1, 0.0, "", 0.0, kind="identity", decided_by="guessed")
 
 
 def test_to_dict_puts_the_seed_fields_first_with_their_types() -> None:

@@ -1,0 +1,399 @@
+"""Solutions as witnesses: find where a relation (or a system) holds, then prove it at 80 digits.
+
+A relation is a *relation*, not a contradiction, once one point satisfies it; a system is
+consistent once one point satisfies all its equations.  The searches here find such points
+numerically and keep only those confirmed with mpmath (:func:`confirm_root`):
+
+* :func:`find_real_root` scans lines through a few base points, one variable at a time, over
+  a grid covering both signs and magnitudes 10⁻⁴ to 10⁶ (one device batch for all lines),
+  takes every sign change of ``lhs − rhs`` and every grid zero, and refines them with the
+  secant method at 85 digits;
+* :func:`find_complex_root` runs the secant method in the complex plane from a few starts
+  (math mode: ``x² = −1``, ``sin x = 2`` have complex solutions only);
+* :func:`find_common_root` runs Newton's method on a system from several starts.
+
+A refined point is a witness only if the two sides agree to 70 digits there, relative to the
+size of the terms (so a pole, where a sign changes without a root, is never taken).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from phi_lab.compute.device import complex_dtype
+from phi_lab.compute.sampling import evaluate_relations
+from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
+from phi_lab.equations.syntax import Relation
+
+__all__ = ["OutOfTime", "Witness", "confirm_root", "find_common_root", "find_complex_root", "find_real_root"]
+
+#: Working precision of the refinement, and the agreement a witness needs.
+_DIGITS = 85
+_AGREEMENT = 1e-70
+_GRID = np.concatenate((-np.logspace(6, -4, 41), [0.0], np.logspace(-4, 6, 41)))
+_COMPLEX_STARTS = (1 + 1j, -1 + 1j, 0.5 + 2j, -2 + 0.5j, 2 - 1j, 0.1 + 0.1j, 3 + 3j, -0.5 - 2j)
+
+
+class OutOfTime(Exception):
+    """The equation's time budget for heavy procedures ran out."""
+
+
+def check_time(deadline: float) -> None:
+    """Raise :class:`OutOfTime` past ``deadline`` (a ``time.perf_counter()`` value)."""
+    if time.perf_counter() > deadline:
+        raise OutOfTime
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """A point where the relation holds (confirmed at 85 digits)."""
+
+    point: Mapping[str, Any]
+
+    def text(self) -> str:
+        """``x ≈ -0.5``, ``x ≈ 1.5708 + 1.31696i, y = 2``."""
+        return ", ".join(f"{name} {_approximately(value)}" for name, value in sorted(self.point.items()))
+
+
+def _approximately(value: Any) -> str:
+    import mpmath
+
+    value = mpmath.mpc(value)
+    real = mpmath.nstr(value.real, 6)
+    if abs(value.imag) <= 1e-30 * max(abs(value.real), 1):
+        exact = value.real == mpmath.mpf(real)
+        return f"{'=' if exact else '≈'} {real}"
+    sign = "+" if value.imag > 0 else "-"
+    return f"≈ {real} {sign} {mpmath.nstr(abs(value.imag), 6)}i"
+
+
+def _residual(relation: Relation, values: Mapping[str, Any], arithmetic: MpArithmetic) -> tuple[Any, Any]:
+    return evaluate(relation.lhs, values, arithmetic), evaluate(relation.rhs, values, arithmetic)
+
+
+def _constants(arithmetic: MpArithmetic, constants: frozenset[str]) -> dict[str, Any]:
+    return {name: arithmetic.constant(name) for name in constants}
+
+
+def confirm_root(relation: Relation, point: Mapping[str, Any], constants: frozenset[str]) -> bool:
+    """Whether ``point`` is a genuine solution: both sides defined and equal to 70 digits (at 85),
+    and the equation *resolves* there: moving one variable by a relative 10⁻³⁰ makes the sides
+    differ by far more than that.  (``tanh x = 1`` at x = 10¹⁵ agrees to a million digits
+    without being a solution: the sides merely converge, and a nudge changes nothing.)
+    """
+    arithmetic = MpArithmetic(_DIGITS)
+    context = arithmetic.context
+    values = _constants(arithmetic, constants)
+    values.update({name: context.mpc(value) for name, value in point.items()})
+    try:
+        lhs, rhs = _residual(relation, values, arithmetic)
+    except Undefined:
+        return False
+    scale = max(abs(lhs), abs(rhs))
+    if scale and abs(lhs - rhs) > _AGREEMENT * scale:
+        return False
+    for name in sorted(point):
+        nudged = dict(values)
+        nudged[name] = values[name] + context.mpf(10) ** -30 * max(abs(values[name]), context.mpf(1))
+        try:
+            lhs, rhs = _residual(relation, nudged, arithmetic)
+        except Undefined:
+            continue
+        if abs(lhs - rhs) > 1e-62 * max(abs(lhs), abs(rhs), scale):
+            return True
+    return not point  # a constant relation has nothing to nudge
+
+
+def _refine(
+    relation: Relation,
+    point: Mapping[str, Any],
+    variable: str,
+    start: complex,
+    *,
+    constants: frozenset[str],
+    deadline: float,
+    multiple: bool = False,
+) -> Any | None:
+    """A root in ``variable`` near ``start``: the secant method at 30 digits, then polished at 85.
+
+    With ``multiple`` (a grid point where ``|lhs − rhs|`` only dips towards 0, as ``sin x = 1``
+    does), modified Newton is tried too: it converges on multiple roots where the secant crawls.
+    """
+    import mpmath
+
+    failures = (Undefined, ValueError, ZeroDivisionError, mpmath.libmp.NoConvergence)
+    guess: Any = start
+    for digits, tolerance, steps in ((30, -25, 50), (_DIGITS, -160, 20)):
+        arithmetic = MpArithmetic(digits)
+        context = arithmetic.context
+        values = _constants(arithmetic, constants)
+        values.update({name: context.mpc(value) for name, value in point.items()})
+
+        def residual(t: Any, values: dict[str, Any] = values, arithmetic: MpArithmetic = arithmetic) -> Any:
+            check_time(deadline)
+            values[variable] = arithmetic.context.mpc(t)
+            lhs, rhs = _residual(relation, values, arithmetic)
+            return lhs - rhs
+
+        x0 = context.mpc(guess)
+        x1 = x0 * (1 + context.mpf(10) ** -8) + context.mpf(10) ** -12
+        try:
+            guess = context.findroot(
+                residual, (x0, x1), solver="secant", tol=context.mpf(10) ** tolerance, maxsteps=steps
+            )
+            continue
+        except failures:
+            if not multiple:
+                return None
+        try:
+            guess = context.findroot(residual, x0, solver="mnewton", tol=context.mpf(10) ** tolerance, maxsteps=steps)
+        except failures:
+            return None
+    return guess
+
+
+def find_real_root(
+    relation: Relation,
+    variables: Sequence[str],
+    constants: frozenset[str],
+    *,
+    constant_values: Mapping[str, complex],
+    bases: Sequence[Mapping[str, float]],
+    device: torch.device,
+    deadline: float,
+    cost: float = 0.0,
+) -> Witness | None:
+    """A real point where ``relation`` holds, found on grid lines and confirmed, or ``None``.
+
+    ``cost`` is what one device evaluation of the relation took (its sampling): the grid is
+    skipped when less than twice that is left.
+
+    Raises
+    ------
+    OutOfTime
+        Past ``deadline``.
+    """
+    check_time(deadline)
+    if time.perf_counter() + 2 * cost > deadline:
+        return None
+    names = tuple(variables)
+    lines = [(base, variable) for base in bases for variable in names[:4]]
+    if not lines:
+        return None
+    count = len(_GRID)
+    columns = []
+    for base, variable in lines:
+        block = np.array([[base[name]] * count if name != variable else _GRID for name in names], dtype=np.float64)
+        columns.append(block)
+    points = np.concatenate(columns, axis=1)
+    dtype = complex_dtype(device)
+    samples = torch.as_tensor(points, device=device).to(dtype)
+    values = evaluate_relations([relation], [constant_values], [names], [samples])[0]
+    check_time(deadline)
+    lhs = values[0].to(torch.complex128).cpu().numpy()
+    rhs = values[1].to(torch.complex128).cpu().numpy()
+    with np.errstate(all="ignore"):  # inf − inf where a side overflows: undefined, masked below
+        residual = lhs - rhs
+        scale = np.maximum(np.abs(lhs), np.abs(rhs))
+    defined = np.isfinite(residual.real) & np.isfinite(residual.imag)
+    real = defined & (np.abs(residual.imag) <= 1e-9 * np.maximum(scale, 1e-300))
+    candidates: list[tuple[int, float, bool]] = []  # (line, start value, a multiple root?)
+    for line in range(len(lines)):
+        offset = line * count
+        part = slice(offset, offset + count)
+        r, ok, size = residual.real[part], real[part], scale[part]
+        zeros = np.nonzero(ok & (np.abs(residual[part]) <= 1e-12 * np.maximum(size, 1e-300)))[0]
+        for k in zeros[:2]:  # a grid point that is a solution as it stands (x = 0 in exp(-x²) = 1)
+            base, variable = lines[line]
+            exact_point: dict[str, Any] = {**{name: base[name] for name in names}, variable: float(_GRID[k])}
+            if confirm_root(relation, exact_point, constants):
+                return Witness(exact_point)
+        with np.errstate(all="ignore"):
+            magnitude = np.where(ok, np.abs(residual[part]) / np.maximum(size, 1e-300), np.inf)
+        touching = np.nonzero(
+            (magnitude[1:-1] <= magnitude[:-2]) & (magnitude[1:-1] <= magnitude[2:]) & (magnitude[1:-1] < 0.05)
+        )[0]
+        candidates.extend((line, float(_GRID[k + 1]), True) for k in touching[:2])
+        changes = np.nonzero(ok[:-1] & ok[1:] & (np.sign(r[:-1]) * np.sign(r[1:]) < 0))[0]
+        for k in changes[:3]:
+            low, high = float(_GRID[k]), float(_GRID[k + 1])
+            start = _bisect(relation, lines[line], names, constant_values, (low, high, deadline))
+            candidates.append((line, start, False))
+    candidates.sort(key=lambda candidate: candidate[2])  # sign changes first: they converge fastest
+    for line, start, multiple in candidates[:8]:
+        base, variable = lines[line]
+        point: dict[str, Any] = {name: base[name] for name in names if name != variable}
+        root = _refine(
+            relation, point, variable, complex(start), constants=constants, deadline=deadline, multiple=multiple
+        )
+        if root is None or abs(root.imag) > 1e-60 * max(abs(root.real), 1):
+            continue
+        point[variable] = root.real
+        if confirm_root(relation, point, constants):
+            return Witness(point)
+    return None
+
+
+def _bisect(
+    relation: Relation,
+    line: tuple[Mapping[str, float], str],
+    names: Sequence[str],
+    constant_values: Mapping[str, complex],
+    bracket: tuple[float, float, float],
+) -> float:
+    """Narrow a sign change of the real residual in double precision (a good secant start)."""
+    from phi_lab.equations.evaluate import ComplexArithmetic
+
+    base, variable = line
+    low, high, deadline = bracket  # the sign change, and when to give up
+    arithmetic = ComplexArithmetic()
+    values: dict[str, complex] = dict(constant_values)
+    values.update({name: complex(base[name]) for name in names if name != variable})
+
+    def sign(t: float) -> float | None:
+        check_time(deadline)
+        values[variable] = complex(t)
+        try:
+            value = evaluate(relation.lhs, values, arithmetic) - evaluate(relation.rhs, values, arithmetic)
+        except Undefined:
+            return None
+        return float(np.sign(value.real))
+
+    low_sign = sign(low)
+    for _ in range(80):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        middle_sign = sign(middle)
+        if middle_sign is None or middle_sign == 0:
+            return middle
+        if middle_sign == low_sign:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def find_complex_root(
+    relation: Relation,
+    variables: Sequence[str],
+    constants: frozenset[str],
+    base: Mapping[str, float],
+    *,
+    deadline: float,
+) -> Witness | None:
+    """A complex point (one variable complex, the others at ``base``) where ``relation`` holds."""
+    for variable in variables[:3]:
+        point: dict[str, Any] = {name: base[name] for name in variables if name != variable}
+        for start in _COMPLEX_STARTS:
+            root = _refine(relation, point, variable, start, constants=constants, deadline=deadline)
+            if root is None:
+                continue
+            candidate = {**point, variable: root}
+            if confirm_root(relation, candidate, constants):
+                return Witness(candidate)
+    return None
+
+
+def find_common_root(
+    relations: Sequence[Relation],
+    variables: Sequence[str],
+    constants: frozenset[str],
+    starts: Sequence[Mapping[str, float]],
+    *,
+    deadline: float,
+) -> Witness | None:
+    """A real point where every relation holds: Newton's method on as many variables as
+    equations (the rest held at the start's values), then confirmation of every relation."""
+    names = list(variables)
+    square = min(len(relations), len(names))
+    for start in starts:
+        for shift in range(len(relations)):
+            check_time(deadline)
+            chosen = [relations[(shift + k) % len(relations)] for k in range(square)]
+            unknowns = _unknowns(chosen, names)
+            if unknowns is None:
+                continue
+            fixed: dict[str, Any] = {name: start[name] for name in names if name not in unknowns}
+            start_values = [start[name] for name in unknowns]
+            root = None
+            for digits in (20, _DIGITS):  # a rough root cheaply, then polished
+                root = _newton(
+                    chosen, unknowns, fixed, start_values, constants=constants, digits=digits, deadline=deadline
+                )
+                if root is None:
+                    break
+                start_values = root
+            if root is None:
+                continue
+            point = {**fixed, **dict(zip(unknowns, root, strict=True))}
+            # (values keep their own 85-digit context: mpmath.mpc() would round them to doubles)
+            if any(abs(getattr(value, "imag", 0)) > 1e-40 for value in point.values()):
+                continue
+            point = {name: getattr(value, "real", value) for name, value in point.items()}
+            if all(confirm_root(relation, point, constants) for relation in relations):
+                return Witness(point)
+    return None
+
+
+def _unknowns(relations: Sequence[Relation], names: Sequence[str]) -> list[str] | None:
+    """One distinct variable per relation, each used by its relation (a matching), or ``None``."""
+    from phi_lab.equations.syntax import Symbol, walk
+
+    used = [
+        [
+            name
+            for name in names
+            if any(isinstance(n, Symbol) and n.name == name for side in (r.lhs, r.rhs) for n in walk(side))
+        ]
+        for r in relations
+    ]
+    chosen: list[str] = []
+    for options in used:
+        free = [name for name in options if name not in chosen]
+        if not free:
+            return None
+        chosen.append(free[0])
+    return chosen
+
+
+def _newton(
+    relations: Sequence[Relation],
+    unknowns: Sequence[str],
+    fixed: Mapping[str, Any],
+    start: Sequence[Any],
+    *,
+    constants: frozenset[str],
+    digits: int,
+    deadline: float,
+) -> list[Any] | None:
+    """Newton's method at ``digits`` digits, to within about ``digits − 5`` of them."""
+    import mpmath
+
+    tolerance = 10 - 2 * digits
+
+    arithmetic = MpArithmetic(digits)
+    context = arithmetic.context
+    base = _constants(arithmetic, constants)
+    base.update({name: context.mpc(value) for name, value in fixed.items()})
+
+    def residuals(*args: Any) -> list[Any]:
+        check_time(deadline)
+        values = dict(base)
+        values.update({name: context.mpc(arg) for name, arg in zip(unknowns, args, strict=True)})
+        return [evaluate(r.lhs, values, arithmetic) - evaluate(r.rhs, values, arithmetic) for r in relations]
+
+    try:
+        if len(unknowns) == 1:
+            root = context.findroot(lambda t: residuals(t)[0], context.mpc(start[0]), tol=context.mpf(10) ** tolerance)
+            return [root]
+        found = context.findroot(residuals, [context.mpc(value) for value in start], tol=context.mpf(10) ** tolerance)
+    except (Undefined, ValueError, ZeroDivisionError, TypeError, mpmath.libmp.NoConvergence):
+        return None
+    return [found[k] for k in range(len(unknowns))]
