@@ -44,18 +44,19 @@ from phi_lab.compute.roots import OutOfTime, Witness, check_time, find_common_ro
 from phi_lab.compute.sampling import DOMAIN, SAMPLES, Sampled, constant_values, sample_relations
 from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
 from phi_lab.equations.exact import ExactFinding, decide_exactly, rational_form
+from phi_lab.equations.isolation import budget_clock
 from phi_lab.equations.names import PHYSICAL_CONSTANTS, list_names
 from phi_lab.equations.precision import compare_at, constant_difference, format_difference, format_number
 from phi_lab.equations.ranges import prove_no_real_solution
-from phi_lab.equations.solving import decide_algebraic, inconsistent_core, solve_one
-from phi_lab.equations.syntax import Call, Operation, Relation, Symbol, Syntax, walk
+from phi_lab.equations.solving import analyse_system, decide_constants, solve_one
+from phi_lab.equations.syntax import Relation, Symbol, Syntax, node_key, walk
 from phi_lab.equations.verdict import NumericReport
 
 __all__ = ["HEAVY_SECONDS", "USAGE", "Usage", "classify", "classify_many", "relation_names", "solved_form"]
 
 #: Seconds one equation may spend in the heavy procedures (root searches, proofs, SymPy).
 HEAVY_SECONDS = 0.6
-_HP_POINTS = 6
+_HP_POINTS = 5
 
 
 @dataclass
@@ -92,15 +93,25 @@ def classify_many(
     Relations that exact algebra decides need no samples; the samples of all the others, across
     all equations, are one compiled tensor program run.
     """
-    started = time.perf_counter()
+    started = budget_clock()
     pending: list[tuple[int, int, Relation, tuple[str, ...]]] = []
     exact: dict[tuple[int, int], ExactFinding | None] = {}
+    known: dict[tuple[str, frozenset[str]], ExactFinding | None] = {}  # a relation repeated is decided once
+    late: set[int] = set()  # equations whose exact stage alone used up their budget
     for index, (syntax, bound) in enumerate(zip(syntaxes, constants, strict=True)):
+        begun = budget_clock()
         for position, relation in enumerate(syntax.relations):
+            if budget_clock() - begun > HEAVY_SECONDS:
+                late.add(index)
+                break
             variables = tuple(sorted(relation_names(relation) - bound))
-            finding = decide_exactly(relation, frozenset(variables), bound)
-            if finding is None and variables:
-                finding = solved_form(relation, variables, bound)
+            key = (_relation_key(relation), bound)
+            if key not in known:
+                finding = decide_exactly(relation, frozenset(variables), bound)
+                if finding is None and variables:
+                    finding = solved_form(relation, variables, bound)
+                known[key] = finding
+            finding = known[key]
             exact[(index, position)] = finding
             if finding is None and variables:
                 pending.append((index, position, relation, variables))
@@ -114,27 +125,36 @@ def classify_many(
     cost = time.perf_counter() - sampling
     samples = {(index, position): item for (index, position, _, _), item in zip(pending, sampled, strict=True)}
     reports = []
+    decided_before: dict[tuple[str, frozenset[str], str], NumericReport] = {}
     for index, (syntax, bound) in enumerate(zip(syntaxes, constants, strict=True)):
-        deadline = max(time.perf_counter(), started) + HEAVY_SECONDS
-        started = 0.0  # the first equation's budget includes the shared sampling; the others start afresh
+        # One equation alone has HEAVY_SECONDS in all; in a batch each starts afresh after the shared stages.
+        deadline = started + HEAVY_SECONDS if len(syntaxes) == 1 else budget_clock() + HEAVY_SECONDS
         try:
-            decided = [
-                _decide(
-                    relation,
-                    bound,
-                    modes[index],
-                    finding=exact[(index, position)],
-                    sampled=samples.get((index, position)),
-                    budget=_Budget(device, deadline, cost),
-                )
-                for position, relation in enumerate(syntax.relations)
-            ]
+            if index in late:
+                raise OutOfTime
+            decided = []
+            for position, relation in enumerate(syntax.relations):
+                seen = (_relation_key(relation), bound, modes[index])
+                if seen not in decided_before:
+                    decided_before[seen] = _decide(
+                        relation,
+                        bound,
+                        modes[index],
+                        finding=exact[(index, position)],
+                        sampled=samples.get((index, position)),
+                        budget=_Budget(device, deadline, cost),
+                    )
+                decided.append(decided_before[seen])
             reports.append(_system(syntax, bound, modes[index], decided, deadline))
         except OutOfTime:
             USAGE.add("out of time")
             detail = f"not decided within its time budget of {HEAVY_SECONDS:g} s"
             reports.append(NumericReport("undecided", detail, "sampled"))
     return reports
+
+
+def _relation_key(relation: Relation) -> str:
+    return f"{node_key(relation.lhs)}={node_key(relation.rhs)}"
 
 
 # -- one relation --------------------------------------------------------------------------
@@ -247,41 +267,18 @@ def _decide_constant(relation: Relation, constants: frozenset[str], deadline: fl
         detail = f"both sides are constants and differ by {sigmas} of the CODATA 2018 values: {difference}"
         return NumericReport("contradiction", detail, "high-precision")
     if comparison.equal:
-        if _algebraic(relation):
-            USAGE.add("minimal polynomial")
-            decided = decide_algebraic(relation, constants, seconds=max(0.0, deadline - time.perf_counter()))
-            if decided is True:
-                return NumericReport(
-                    "identity", "both sides are the same algebraic number (minimal polynomial)", "exact"
-                )
-            if decided is False:
-                detail = "the sides agree to 80 digits but differ as algebraic numbers (minimal polynomial)"
-                return NumericReport("contradiction", detail, "exact")
+        USAGE.add("SymPy on constants")
+        decided = decide_constants(relation, constants, seconds=max(0.0, deadline - budget_clock()))
+        if decided is True:
+            return NumericReport("identity", "both sides are the same number (exact, by SymPy)", "exact")
+        if decided is False:
+            detail = "the sides agree to 80 digits but differ as algebraic numbers (minimal polynomial)"
+            return NumericReport("contradiction", detail, "exact")
         return NumericReport(
             "identity", "both sides are equal constants (checked at 50 and 80 digits)", "high-precision"
         )
     difference = format_difference(comparison.lhs, comparison.rhs)
     return NumericReport("contradiction", f"both sides are constants and differ: {difference}", "high-precision")
-
-
-_ALGEBRAIC_FUNCTIONS = frozenset({"sqrt", "root", "abs"})
-
-
-def _algebraic(relation: Relation) -> bool:
-    """Whether a constant relation is made of rationals, radicals, φ and i only."""
-    for side in (relation.lhs, relation.rhs):
-        for node in walk(side):
-            if isinstance(node, Call) and node.function not in _ALGEBRAIC_FUNCTIONS:
-                return False
-            if isinstance(node, Symbol) and node.name not in ("phi", "i"):
-                return False
-            if isinstance(node, Operation) and node.op == "pow" and _contains_name(node.args[1]):
-                return False
-    return True
-
-
-def _contains_name(node: Any) -> bool:
-    return any(isinstance(sub, Symbol) for sub in walk(node))
 
 
 class _Ladder:
@@ -466,7 +463,7 @@ class _Ladder:
         """
         USAGE.add("interval proof (quick)" if quick else "interval proof")
         check_time(self.deadline)
-        budget = max(0.0, min(0.25, self.deadline - time.perf_counter()))
+        budget = max(0.0, min(0.25, self.deadline - budget_clock()))
         boxes = 64 if quick else 3_000
         proof = prove_no_real_solution(self.relation, self.variables, max_seconds=budget, max_boxes=boxes)
         if proof is not None:
@@ -477,7 +474,7 @@ class _Ladder:
         if len(self.variables) != 1 or not self.real_valued() or self.uses_physical_constants():
             return None
         USAGE.add("solveset")
-        seconds = max(0.0, self.deadline - time.perf_counter())
+        seconds = max(0.0, self.deadline - budget_clock())
         outcome = solve_one(self.relation, self.variables[0], self.constants, complex_domain=False, seconds=seconds)
         if outcome.status == "empty":
             return "exact", f"SymPy's solveset finds no real {self.variables[0]}"
@@ -595,6 +592,11 @@ def _system(
         for position, (relation, report) in enumerate(zip(syntax.relations, reports, strict=True), start=1)
         if report.kind != "identity"
     ]
+    if len({_relation_key(relation) for _, relation in joint}) == 1 and len(joint) > 1:
+        position, _ = joint[0]
+        report = reports[position - 1]
+        detail = f"its {len(joint)} equations that are not identities are one and the same: {report.detail}"
+        return replace(report, detail=detail, variables=variables)
     if len(joint) == 1:
         position, _ = joint[0]
         report = reports[position - 1]
@@ -612,31 +614,108 @@ def _weakest(methods: Any) -> str:
 def _joint(
     joint: list[tuple[int, Relation]], constants: frozenset[str], mode: str, variables: tuple[str, ...], deadline: float
 ) -> NumericReport:
-    """Whether relations that each have solutions have a common one."""
-    relations = [relation for _, relation in joint]
-    positions = [position for position, _ in joint]
+    """Whether relations that each have solutions have a common one.
+
+    Equations that share no variable, directly or through others, are independent: the system
+    is consistent exactly when each group is.  Each group with two or more distinct equations is
+    decided on its own (:func:`_group`).
+    """
+    distinct: dict[str, tuple[int, Relation]] = {}
+    for position, relation in joint:  # the same relation twice adds nothing but time
+        distinct.setdefault(_relation_key(relation), (position, relation))
+    groups = _groups(list(distinct.values()), constants)
+    findings = []
+    for group in groups:
+        if len(group) < 2:
+            continue  # one equation with its own solution
+        check_time(deadline)
+        finding = _group(group, constants, mode, deadline)
+        if finding.kind != "relation":
+            return replace(finding, variables=variables)
+        findings.append(finding)
+    if not findings:
+        detail = "its equations share no variable, and each has a solution of its own"
+        return NumericReport("relation", detail, "exact", variables)
+    if len(findings) == 1 and len(groups) == 1:
+        return replace(findings[0], variables=variables)
+    decided_by = _weakest(finding.decided_by for finding in findings)
+    complex_only = any(finding.complex_only for finding in findings)
+    detail = "; ".join(finding.detail for finding in findings)
+    if len(groups) > len(findings):
+        detail += "; the other equations share no variable with these and each has a solution"
+    return NumericReport(
+        "relation", detail, decided_by, variables, complex_only=complex_only, witness=findings[0].witness
+    )
+
+
+def _groups(items: list[tuple[int, Relation]], constants: frozenset[str]) -> list[list[tuple[int, Relation]]]:
+    """The equations in groups connected by shared variables, in order of first equation."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(items)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for index, (_, relation) in enumerate(items):
+        for name in relation_names(relation) - constants:
+            if name in owner:
+                parent[root(index)] = root(owner[name])
+            else:
+                owner[name] = index
+    grouped: dict[int, list[tuple[int, Relation]]] = {}
+    for index, item in enumerate(items):
+        grouped.setdefault(root(index), []).append(item)
+    return list(grouped.values())
+
+
+def _group(group: list[tuple[int, Relation]], constants: frozenset[str], mode: str, deadline: float) -> NumericReport:
+    """One connected group of equations: Gröbner basis if polynomial, then a common solution."""
+    relations = [relation for _, relation in group]
+    positions = [position for position, _ in group]
+    variables = tuple(sorted({name for relation in relations for name in relation_names(relation) - constants}))
     algebra = _polynomials(relations, constants, variables)
+    analysis = None
     if algebra is not None:
         USAGE.add("Gröbner basis")
         polynomials, generators = algebra
-        core = inconsistent_core(polynomials, generators, seconds=max(0.0, deadline - time.perf_counter()))
-        if core:
-            conflict = tuple(positions[i] for i in core)
+        analysis = analyse_system(polynomials, generators, seconds=max(0.0, deadline - budget_clock()))
+        if analysis is not None and analysis.core:
+            conflict = tuple(positions[i] for i in analysis.core)
             detail = f"equations {_and(conflict)} have no common solution, real or complex (Gröbner basis [1])"
             return NumericReport("inconsistent", detail, "exact", variables, conflict=conflict)
-    USAGE.add("common root search")
-    starts = [dict.fromkeys(variables, value) for value in (0.5, 1.3, -0.7)]
-    starts += [{name: 0.3 + 0.17 * k for k, name in enumerate(variables)}]
-    witness = find_common_root(relations, variables, constants, starts, deadline=deadline)
-    if witness is not None:
-        detail = f"its equations hold together at {witness.text()} (confirmed to 70 digits)"
-        return NumericReport("relation", detail, "high-precision", variables, witness=witness.text())
-    if algebra is not None and core == ():
-        detail = "its equations have common complex solutions (Gröbner basis ≠ [1]); no real one was found"
-        decided_by = "exact"
-        return NumericReport("relation", detail, decided_by, variables, complex_only=True)
-    detail = "no common solution was found by Newton's method from several starts"
+    dependent = ""
+    if analysis is not None and analysis.redundant:
+        follows = [positions[i] for i in analysis.redundant]
+        verb = "follows" if len(follows) == 1 else "follow"
+        dependent = f"; equation {_and(follows)} {verb} from the others (a dependent system)"
+    if len(relations) <= _MAX_NEWTON and len(variables) <= _MAX_NEWTON:
+        USAGE.add("common root search")
+        starts = [dict.fromkeys(variables, value) for value in (0.5, 1.3, -0.7)]
+        starts += [{name: 0.3 + 0.17 * k for k, name in enumerate(variables)}]
+        witness = find_common_root(relations, variables, constants, starts, deadline=deadline)
+        if witness is not None:
+            listed = _and(positions)
+            detail = f"equations {listed} hold together at {witness.text()} (confirmed to 70 digits){dependent}"
+            return NumericReport("relation", detail, "high-precision", variables, witness=witness.text())
+    if analysis is not None:
+        detail = f"equations {_and(positions)} have common complex solutions (Gröbner basis ≠ [1])"
+        detail += f"; no real one was found{dependent}"
+        if mode == "math":
+            return NumericReport("relation", detail, "exact", variables, complex_only=True)
+        return NumericReport("no_solution", f"{detail}, and quantities are real in {mode} mode", "sampled", variables)
+    if len(relations) > _MAX_NEWTON or len(variables) > _MAX_NEWTON:
+        detail = f"equations {_and(positions)} form a non-polynomial system too large to solve jointly"
+        return NumericReport("undecided", detail, "sampled", variables)
+    detail = f"no common solution of equations {_and(positions)} was found by Newton's method from several starts"
     return NumericReport("inconsistent", detail, "sampled", variables, conflict=tuple(positions))
+
+
+#: Equations of one group decided together by a Gröbner basis at most, and by Newton's method.
+_MAX_SYSTEM = 50
+_MAX_NEWTON = 8
 
 
 def _and(positions: Sequence[int]) -> str:
@@ -647,9 +726,11 @@ def _polynomials(
     relations: Sequence[Relation], constants: frozenset[str], variables: tuple[str, ...]
 ) -> tuple[list[Any], list[str]] | None:
     """The numerators of ``lhs − rhs`` as SymPy expressions over ℚ, if every relation is rational."""
-    expressions = []
+    expressions: list[Any] = []
     names: set[str] = set()
     for relation in relations:
+        if len(expressions) > _MAX_SYSTEM:
+            return None
         try:
             form = rational_form(relation, frozenset(variables), constants)
         except ZeroDivisionError:

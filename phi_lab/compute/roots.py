@@ -18,7 +18,6 @@ size of the terms (so a pole, where a sign changes without a root, is never take
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ import torch
 from phi_lab.compute.device import complex_dtype
 from phi_lab.compute.sampling import evaluate_relations
 from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
+from phi_lab.equations.isolation import budget_clock
 from phi_lab.equations.syntax import Relation
 
 __all__ = ["OutOfTime", "Witness", "confirm_root", "find_common_root", "find_complex_root", "find_real_root"]
@@ -45,8 +45,8 @@ class OutOfTime(Exception):
 
 
 def check_time(deadline: float) -> None:
-    """Raise :class:`OutOfTime` past ``deadline`` (a ``time.perf_counter()`` value)."""
-    if time.perf_counter() > deadline:
+    """Raise :class:`OutOfTime` past ``deadline`` (a :func:`~phi_lab.equations.isolation.budget_clock` value)."""
+    if budget_clock() > deadline:
         raise OutOfTime
 
 
@@ -180,7 +180,7 @@ def find_real_root(
         Past ``deadline``.
     """
     check_time(deadline)
-    if time.perf_counter() + 2 * cost > deadline:
+    if budget_clock() + 2 * cost > deadline:
         return None
     names = tuple(variables)
     lines = [(base, variable) for base in bases for variable in names[:4]]
@@ -373,27 +373,71 @@ def _newton(
     digits: int,
     deadline: float,
 ) -> list[Any] | None:
-    """Newton's method at ``digits`` digits, to within about ``digits − 5`` of them."""
-    import mpmath
-
-    tolerance = 10 - 2 * digits
-
-    arithmetic = MpArithmetic(digits)
+    """Newton's method at ``digits`` digits on the *scaled* residuals (each equation divided by
+    the size of its sides, so ``E = mc²`` with c² ≈ 9·10¹⁶ weighs as much as ``F = ma``), with a
+    forward-difference Jacobian; the root, or ``None`` if it does not converge."""
+    # Work with as many more digits as the sides outgrow the unknowns, so that a nudge of an
+    # unknown still shows in lhs − rhs (E − m·c² is about 10¹⁶ while E starts near 1).
+    extra = _magnitude_digits(relations, unknowns, fixed, start, constants)
+    arithmetic = MpArithmetic(digits + extra)
     context = arithmetic.context
     base = _constants(arithmetic, constants)
     base.update({name: context.mpc(value) for name, value in fixed.items()})
+    step = context.mpf(10) ** (-(digits // 2))
+    goal = context.mpf(10) ** (10 - digits)
 
-    def residuals(*args: Any) -> list[Any]:
+    def scaled(point: Sequence[Any]) -> list[Any] | None:
         check_time(deadline)
         values = dict(base)
-        values.update({name: context.mpc(arg) for name, arg in zip(unknowns, args, strict=True)})
-        return [evaluate(r.lhs, values, arithmetic) - evaluate(r.rhs, values, arithmetic) for r in relations]
+        values.update(dict(zip(unknowns, point, strict=True)))
+        try:
+            sides = [(evaluate(r.lhs, values, arithmetic), evaluate(r.rhs, values, arithmetic)) for r in relations]
+        except Undefined:
+            return None
+        return [(lhs - rhs) / max(abs(lhs), abs(rhs), 1) for lhs, rhs in sides]
 
+    point = [context.mpc(value) for value in start]
+    for _ in range(60):
+        residual = scaled(point)
+        if residual is None:
+            return None
+        if max(abs(value) for value in residual) <= goal:
+            return point
+        columns = []
+        for k in range(len(point)):
+            nudged = list(point)
+            nudged[k] = point[k] + step * max(abs(point[k]), 1)
+            shifted = scaled(nudged)
+            if shifted is None:
+                return None
+            columns.append([(b - a) / (nudged[k] - point[k]) for a, b in zip(residual, shifted, strict=True)])
+        jacobian = context.matrix([[columns[k][i] for k in range(len(point))] for i in range(len(residual))])
+        try:
+            delta = context.lu_solve(jacobian, context.matrix([-value for value in residual]))
+        except ZeroDivisionError:
+            return None
+        point = [point[k] + delta[k] for k in range(len(point))]
+    return None
+
+
+def _magnitude_digits(
+    relations: Sequence[Relation],
+    unknowns: Sequence[str],
+    fixed: Mapping[str, Any],
+    start: Sequence[Any],
+    constants: frozenset[str],
+) -> int:
+    """Decimal digits by which the sides exceed the unknowns at the start (0 if they do not)."""
+    arithmetic = MpArithmetic(20)
+    context = arithmetic.context
+    values = _constants(arithmetic, constants)
+    values.update({name: context.mpc(value) for name, value in fixed.items()})
+    values.update({name: context.mpc(value) for name, value in zip(unknowns, start, strict=True)})
     try:
-        if len(unknowns) == 1:
-            root = context.findroot(lambda t: residuals(t)[0], context.mpc(start[0]), tol=context.mpf(10) ** tolerance)
-            return [root]
-        found = context.findroot(residuals, [context.mpc(value) for value in start], tol=context.mpf(10) ** tolerance)
-    except (Undefined, ValueError, ZeroDivisionError, TypeError, mpmath.libmp.NoConvergence):
-        return None
-    return [found[k] for k in range(len(unknowns))]
+        size = max(
+            max(abs(evaluate(r.lhs, values, arithmetic)), abs(evaluate(r.rhs, values, arithmetic))) for r in relations
+        )
+    except Undefined:
+        return 0
+    reference = max([abs(values[name]) for name in unknowns] + [context.mpf(1)])
+    return max(0, min(500, int(context.log10(size / reference)) + 5)) if size > reference else 0

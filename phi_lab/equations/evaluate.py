@@ -300,6 +300,12 @@ class MpArithmetic:
             if ctx.re(exponent) > 0:
                 return ctx.mpc(0)
             raise Undefined("zero raised to a non-positive power")
+        if ctx.im(exponent) == 0 and ctx.isint(ctx.re(exponent)) and abs(ctx.re(exponent)) <= 1_000_000:
+            # An integer power: its size from the binary exponent of the base (no logarithm needed).
+            count = int(ctx.re(exponent))
+            if abs(count) * (abs(ctx.mag(base)) + 1) * 0.6931471805599453 > MAX_LOG_MAGNITUDE:
+                self._bounded(exponent * ctx.log(base))
+            return self._finite(base**count if count >= 0 else 1 / base**-count)
         self._bounded(exponent * ctx.log(base))
         return self._finite(ctx.power(base, exponent))
 

@@ -74,19 +74,39 @@ def extra_digits(relation: Relation, point: Mapping[str, Any], constants: frozen
     Undefined
         If a side is undefined there, or more than :data:`MAX_EXTRA_DIGITS` would be needed.
     """
-    arithmetic = _TrackingArithmetic(30)
+    return _tracked_sides(relation, point, constants, 30)[1]
+
+
+def _tracked_sides(
+    relation: Relation, point: Mapping[str, Any], constants: frozenset[str], digits: int
+) -> tuple[tuple[Any, Any], int]:
+    """Both sides at ``digits`` digits, and how many digits their evaluation cancelled."""
+    arithmetic = _TrackingArithmetic(digits)
     context = arithmetic.context
     values: dict[str, Any] = {name: arithmetic.constant(name) for name in constants}
     values.update({name: context.mpc(value) for name, value in point.items()})
     lhs, rhs = evaluate(relation.lhs, values, arithmetic), evaluate(relation.rhs, values, arithmetic)
     result = max(abs(lhs), abs(rhs))
     if arithmetic.largest == 0:
-        return 0
+        return (lhs, rhs), 0
     reference = result if result > 0 else context.mpf(1)
     lost = int(context.log10(arithmetic.largest / reference)) if arithmetic.largest > reference else 0
     if lost > MAX_EXTRA_DIGITS:
         raise Undefined("too much cancellation to resolve (more than 2,000 digits)")
-    return max(0, lost)
+    return (lhs, rhs), max(0, lost)
+
+
+def _precise_pair(
+    relation: Relation, point: Mapping[str, Any], constants: frozenset[str]
+) -> tuple[tuple[Any, Any], tuple[Any, Any], int]:
+    """The sides at 50 and 80 digits, each raised by the digits that cancel (two evaluations
+    when little cancels, three when it does)."""
+    low, extra = _tracked_sides(relation, point, constants, 50)
+    if extra > 10:
+        low = _sides(relation, point, constants, 50 + extra)
+    else:
+        extra = 0
+    return low, _sides(relation, point, constants, 80 + extra), extra
 
 
 def _sides(relation: Relation, point: Mapping[str, Any], constants: frozenset[str], digits: int) -> tuple[Any, Any]:
@@ -116,9 +136,7 @@ def compare_at(
     Undefined
         If a side is undefined there.
     """
-    extra = extra_digits(relation, point, constants)
-    low = _sides(relation, point, constants, 50 + extra)
-    high = _sides(relation, point, constants, 80 + extra)
+    low, high, extra = _precise_pair(relation, point, constants)
     measured = measured_in(relation, constants)
     if not measured:
         equal = same_value(low, high)
@@ -168,10 +186,8 @@ def constant_difference(
     try:
         sides = []
         for point in points:
-            extra = extra_digits(relation, point, constants)
-            sides.append(
-                (_sides(relation, point, constants, 50 + extra), _sides(relation, point, constants, 80 + extra))
-            )
+            low, high, _ = _precise_pair(relation, point, constants)
+            sides.append((low, high))
     except Undefined:
         return None
     (lhs0_low, rhs0_low), (lhs0_high, rhs0_high) = sides[0]

@@ -1,47 +1,37 @@
-"""Isolated procedures: answers come back, runaways are killed at their deadline, errors are reported."""
+"""The prover process: answers come back, runaways are stopped at their deadline, errors are reported."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
 from phi_lab.equations.isolation import run_isolated
 from phi_lab.equations.parser import parse_syntax
-from phi_lab.equations.solving import decide_algebraic, inconsistent_core, solve_one
-
-requires_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-
-
-def _square(value: int) -> int:
-    return value * value
-
-
-def _forever() -> None:
-    while True:
-        time.sleep(0.01)
-
-
-def _fail() -> None:
-    raise ValueError("no")
+from phi_lab.equations.solving import SystemAnalysis, analyse_system, decide_constants, solve_one
 
 
 def test_an_answer_comes_back() -> None:
-    outcome = run_isolated(_square, 12, seconds=10)
-    assert outcome.status == "done" and outcome.value == 144
+    outcome = run_isolated("echo", {"x": [1, 2]}, seconds=30)
+    assert outcome.status == "done" and outcome.value == {"x": [1, 2]}
 
 
-@requires_fork
-def test_a_runaway_is_killed_at_its_deadline() -> None:
+def test_a_runaway_is_stopped_at_its_deadline_and_the_next_call_works() -> None:
+    run_isolated("echo", 0, seconds=30)  # started, so the deadline below is the call's own
     start = time.perf_counter()
-    outcome = run_isolated(_forever, seconds=0.3)
+    outcome = run_isolated("sleep", 60.0, seconds=0.3)
     assert outcome.status == "timeout" and time.perf_counter() - start < 5
+    assert run_isolated("echo", 7, seconds=30).value == 7
 
 
 def test_an_error_is_reported_not_raised() -> None:
-    outcome = run_isolated(_fail, seconds=10)
-    assert outcome.status == "failed" and "ValueError" in outcome.reason
+    outcome = run_isolated("sleep", "not a number", seconds=30)
+    assert outcome.status == "failed" and "TypeError" in outcome.reason
+
+
+def test_only_known_procedures_run() -> None:
+    with pytest.raises(ValueError, match="unknown procedure"):
+        run_isolated("os.system", "true", seconds=1)
 
 
 def test_solveset_proves_an_empty_set_and_returns_candidates() -> None:
@@ -56,10 +46,18 @@ def test_groebner_names_the_conflicting_equations() -> None:
     import sympy
 
     x, y = sympy.symbols("x y")
-    assert inconsistent_core([x - 1, y - 3, x - 2], ["x", "y"], seconds=20) == (0, 2)
-    assert inconsistent_core([x - y, x + y - 2], ["x", "y"], seconds=20) == ()
+    assert analyse_system([x - 1, y - 3, x - 2], ["x", "y"], seconds=20) == SystemAnalysis((0, 2))
+    assert analyse_system([x - y, x + y - 2], ["x", "y"], seconds=20) == SystemAnalysis(())
+    assert analyse_system([x - y, 2 * x - 2 * y], ["x", "y"], seconds=20) == SystemAnalysis((), (1,))
 
 
-def test_algebraic_constants_are_decided_by_their_minimal_polynomial() -> None:
-    relation = parse_syntax("sqrt(3 + 2 sqrt(2)) = 1 + sqrt(2)").relations[0]
-    assert decide_algebraic(relation, frozenset(), seconds=20) is True
+def test_constants_are_decided_exactly() -> None:
+    constants = frozenset({"pi", "e", "i", "phi"})
+    for text, equal in [
+        ("sqrt(3 + 2 sqrt(2)) = 1 + sqrt(2)", True),  # minimal polynomial
+        ("e^(i pi) + 1 = 0", True),  # SymPy evaluates exp(iπ)
+        ("sin(pi/6) = 1/2", True),
+        ("sqrt(3 + 2 sqrt(2)) = 1 + sqrt(2) + 10^-30", False),
+    ]:
+        relation = parse_syntax(text).relations[0]
+        assert decide_constants(relation, constants, seconds=20) is equal, text
