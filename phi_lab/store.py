@@ -69,6 +69,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import math
 import operator
 import os
 import sqlite3
@@ -683,11 +684,21 @@ def _verdict(row: Mapping[str, Any]) -> ValidationResult:
             catalog=catalog if isinstance(catalog, str) else None,  # None, or NaN from a DataFrame
             decided_by=_text_or_none(row.get("decided_by")),
             witness=_text_or_none(row.get("witness")),
+            reading=_reading(row.get("reading")),
         )
     except KeyError as exc:
         raise InputError(f"a result row needs the field {exc.args[0]!r} (rows are ValidationResult.to_dict())") from exc
     except (TypeError, ValueError) as exc:
         raise InputError(f"not a usable result row: {exc}") from exc
+
+
+def _reading(value: object) -> Mapping[str, str]:
+    """The ``reading`` of a row: a mapping of text to text, or empty (absent, ``None``, NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"'reading' maps names to descriptions, not {type(value).__name__}")
+    return dict(value)
 
 
 def _text_or_none(value: object) -> str | None:

@@ -1,10 +1,12 @@
 """validate() and validate_many(): the one pipeline from text to verdict.
 
     text ─ parse ─┬─ topology (Betti numbers, χ)
-                  ├─ catalog match (names + points on the relation)
-                  └─ bind (constants, units) ─┬─ dimensions
-                                              ├─ numeric classification (torch device)
-                                              └─ φ-coherence ─── judge ─── ValidationResult
+                  └─ interpret: catalog match, bind (constants, units), dimensions;
+                     in auto mode, other readings if the dimensions fail ─┬─ numeric (torch device)
+                                                                          └─ φ-coherence ── judge ── ValidationResult
+
+In auto mode an equation whose dimensions agree but whose numeric check refutes it is also read
+with the product after '/' as the denominator (``ħ = h/2π``), kept if it then holds.
 
 Caller mistakes (an unknown mode, a unit pint cannot read, a device that does not
 exist) raise :class:`~phi_lab.errors.InputError` / :class:`~phi_lab.errors.DeviceError`;
@@ -23,14 +25,14 @@ import torch
 
 from phi_lab.compute.device import resolve_device
 from phi_lab.compute.numeric import classify, classify_many
-from phi_lab.equations.binding import Equation, bind, check_mode, normalize_units
+from phi_lab.equations.binding import Equation, check_mode, normalize_units
 from phi_lab.equations.catalog import load_catalog
-from phi_lab.equations.dimensions import DimensionReport, check_dimensions
 from phi_lab.equations.golden import phi_coherence
 from phi_lab.equations.parser import parse_syntax
+from phi_lab.equations.readings import Interpretation, denominator_reading, interpret
 from phi_lab.equations.syntax import Syntax
 from phi_lab.equations.topology import Topology, topology
-from phi_lab.equations.verdict import Check, NumericReport, ValidationResult, judge
+from phi_lab.equations.verdict import INVALID_KINDS, Check, NumericReport, ValidationResult, judge
 from phi_lab.errors import ParseError
 
 if TYPE_CHECKING:
@@ -40,6 +42,9 @@ __all__ = ["parse", "validate", "validate_each", "validate_many"]
 
 #: Equations per device batch in validate_many / validate_each.
 _CHUNK = 1024
+#: Numeric verdicts that refute the equation (not merely undecided): auto mode then also tries
+#: the product after '/' as the denominator.
+_REFUTED = INVALID_KINDS - {"undecided"}
 
 
 def parse(text: str, units: Mapping[str, str] | None = None, mode: str = "auto") -> Equation:
@@ -57,7 +62,8 @@ def parse(text: str, units: Mapping[str, str] | None = None, mode: str = "auto")
     Returns
     -------
     Equation
-        Its ``as_sympy()`` gives SymPy relations built from the tree.
+        Its ``as_sympy()`` gives SymPy relations built from the tree; in auto mode it is read
+        as :func:`validate` reads it (``reading`` says how, when not conventionally).
 
     Raises
     ------
@@ -69,7 +75,7 @@ def parse(text: str, units: Mapping[str, str] | None = None, mode: str = "auto")
     check_mode(mode)
     declared = normalize_units(units)
     syntax = parse_syntax(text, frozenset(declared))
-    return _bind(syntax, mode, declared)
+    return _interpret(syntax, mode, declared).equation
 
 
 def validate(
@@ -166,8 +172,8 @@ def validate_each(
         parsed = [item for item in prepared if isinstance(item, _Parsed)]
         started = time.perf_counter()
         numerics = classify_many(
-            [item.syntax for item in parsed],
-            [item.equation.constants for item in parsed],
+            [item.reading.equation.syntax for item in parsed],
+            [item.reading.equation.constants for item in parsed],
             device,
             [mode] * len(parsed),
         )
@@ -185,17 +191,20 @@ def validate_each(
 
 @dataclass(frozen=True, slots=True)
 class _Parsed:
-    """An equation between its symbolic preparation and its numeric check."""
+    """An equation between its symbolic preparation and its numeric check.
+
+    ``syntax`` is the default parse; ``reading`` the equation as read (perhaps another parse,
+    perhaps with symbols renamed to the constants they were read as) and its dimension check.
+    """
 
     syntax: Syntax
     shape: Topology
-    equation: Equation
+    reading: Interpretation
     seconds: float
 
 
-def _bind(syntax: Syntax, mode: str, declared: Mapping[str, str]) -> Equation:
-    entry = load_catalog().match(syntax) if mode != "math" else None
-    return bind(syntax, mode, declared, entry)
+def _interpret(syntax: Syntax, mode: str, declared: Mapping[str, str]) -> Interpretation:
+    return interpret(syntax, mode, declared, load_catalog() if mode != "math" else None)
 
 
 def _validate(
@@ -205,7 +214,8 @@ def _validate(
     if isinstance(prepared, ValidationResult):
         return prepared
     numeric_start = time.perf_counter()
-    numeric = classify(prepared.syntax, prepared.equation.constants, device, mode=mode)
+    equation = prepared.reading.equation
+    numeric = classify(equation.syntax, equation.constants, device, mode=mode)
     return _conclude(prepared, numeric, declared, device, time.perf_counter() - numeric_start)
 
 
@@ -221,7 +231,7 @@ def _prepare(
     shape = topology(syntax)
     if not syntax.relations or syntax.expressions:
         return _not_an_equation(syntax, mode, device, start, betti=shape.betti, chi=shape.chi)
-    return _Parsed(syntax, shape, _bind(syntax, mode, declared), time.perf_counter() - start)
+    return _Parsed(syntax, shape, _interpret(syntax, mode, declared), time.perf_counter() - start)
 
 
 def _conclude(
@@ -229,13 +239,21 @@ def _conclude(
 ) -> ValidationResult:
     """Dimensions, φ-coherence and the verdict, once the numeric check is known."""
     start = time.perf_counter()
-    syntax, equation = parsed.syntax, parsed.equation
-    mode = equation.mode
-    if equation.catalog is not None and numeric.kind == "identity" and equation.variables:
+    reading = parsed.reading
+    mode = reading.equation.mode
+    if reading.equation.catalog is not None and numeric.kind == "identity" and reading.equation.variables:
         # Vanishing on the catalog relation proves nothing for an identity: it vanishes everywhere.
-        equation = bind(syntax, mode, declared, None)
-        numeric = classify(syntax, equation.constants, device, mode=mode)
-    dimensions = _dimensions(equation, declared)
+        reading = interpret(parsed.syntax, mode, declared, None)
+        numeric = classify(reading.equation.syntax, reading.equation.constants, device, mode=mode)
+    if numeric.kind in _REFUTED and reading.dimensions.status != "fail":
+        # ħ = h/2π: (h/2)·π is false, h/(2π) holds, and only the numbers can tell them apart.
+        other = denominator_reading(reading, declared, load_catalog())
+        if other is not None:
+            retried = classify(other.equation.syntax, other.equation.constants, device, mode=mode)
+            if retried.kind not in INVALID_KINDS:
+                reading, numeric = other, retried
+    equation, dimensions = reading.equation, reading.dimensions
+    syntax = equation.syntax
     unused = sorted(set(declared) - syntax.names)
     if unused:  # said, not silently dropped
         note = f" (units were given for {', '.join(unused)}, which the equation does not use)"
@@ -263,18 +281,7 @@ def _conclude(
         phi_reason=reason,
         decided_by=numeric.decided_by,
         witness=numeric.witness,
-    )
-
-
-def _dimensions(equation: Equation, declared: Mapping[str, str]) -> DimensionReport:
-    if equation.mode == "math":
-        return DimensionReport("skip", "math mode: symbols are pure numbers")
-    return check_dimensions(
-        equation.syntax,
-        equation.dimensions,
-        equation.constants,
-        require_all=equation.mode == "physics",
-        declared=bool(declared) and set(declared) >= set(equation.variables),
+        reading=equation.reading,
     )
 
 

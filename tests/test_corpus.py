@@ -301,7 +301,8 @@ CORPUS = [
     pytest.param("x < 1", {}, unparseable(3), id="inequality"),
     pytest.param(r"\foo = 1", {}, unparseable(1), id="unknown-latex"),
     pytest.param("∫ x = 1", {}, unparseable(1), id="integral"),
-    pytest.param("x = 1e999", {}, unparseable(5), id="exponent-too-large"),
+    pytest.param("x = 1e9999", {}, unparseable(5), id="exponent-too-large"),
+    pytest.param("1e-300/1e300 = 1e-600", MATH, identity(), id="exponent-beyond-doubles"),
     # -- not an equation ----------------------------------------------------------------------------
     pytest.param("x + 1", {}, no_equation(betti=(1, 0, 0)), id="expression"),
     pytest.param("E", {}, no_equation(), id="one-symbol"),

@@ -203,6 +203,17 @@ def test_bad_arguments_are_input_errors(master: MasterList, kwargs: dict[str, ob
     assert len(master) == 0
 
 
+def test_rows_with_a_reading_can_be_added(master: MasterList) -> None:
+    row = check("v = sqrt(2gh)").to_dict()
+    assert row["reading"] == {"g": "gravitational acceleration", "h": "a height (length)"}
+    assert master.add(row).added
+    assert master.add(check("E = mc²").to_dict() | {"reading": None}).added  # NaN or None: no reading
+    older = {key: value for key, value in check("F = ma").to_dict().items() if key != "reading"}
+    assert master.add(older).added  # rows from before the field existed
+    with pytest.raises(pl.InputError, match="not a usable"):
+        master.add(check("x = 1").to_dict() | {"reading": ["h"]})
+
+
 def test_bad_rows_are_input_errors(master: MasterList) -> None:
     row = check("x = 1").to_dict()
     with pytest.raises(pl.InputError, match="needs the field 'betti'"):

@@ -305,11 +305,26 @@ def test_every_field_of_a_result_is_escaped(draw: FakeDraw) -> None:
         return pl.ValidationResult(
             True, 0.9, (1, 0, 0), 1, 0.5, hostile, 0.1, equation=equation, kind="relation",
             checks=(pl.Check("syntax", "pass", hostile),), catalog=hostile, symbols=(hostile,), phi_reason=hostile,
+            reading={hostile: hostile},
         )  # fmt: skip
 
     widget = ValidatorWidget(validate=validate, draw=draw)
     widget.equation.value = hostile
     assert "<img" not in widget.html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in widget.html
+
+
+def test_the_card_says_the_reading_when_there_is_one(draw: FakeDraw) -> None:
+    reading = {"h": "a height (length)", "g": "gravitational acceleration"}
+
+    def validate(equation: str, units: Mapping[str, str] | None, mode: str) -> pl.ValidationResult:
+        return fake_result(equation, reading=reading if equation.startswith("v") else {})
+
+    widget = ValidatorWidget(validate=validate, draw=draw)
+    widget.equation.value = "v = sqrt(2gh)"
+    assert ">reading</th>" in widget.html
+    assert "h: a height (length); g: gravitational acceleration" in widget.html
+    widget.equation.value = "E = mc²"
+    assert ">reading</th>" not in widget.html
 
 
 def test_the_complex_is_shown_as_png_bytes(widget: ValidatorWidget, draw: FakeDraw) -> None:

@@ -40,7 +40,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from phi_lab.compute.roots import OutOfTime, Witness, check_time, find_common_root, find_complex_root, find_real_root
+from phi_lab.compute.roots import (
+    OutOfTime,
+    Witness,
+    check_time,
+    find_common_root,
+    find_complex_root,
+    find_real_root,
+    polish,
+)
 from phi_lab.compute.sampling import DOMAIN, SAMPLES, Sampled, constant_values, sample_relations
 from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
 from phi_lab.equations.exact import ExactFinding, decide_exactly, rational_form
@@ -343,10 +351,12 @@ class _Ladder:
                 )
             differ = np.array([failing])
         holds = next((k for k in _most_sensitive(sampled, agree)[:4] if self.compare(k, strict=True)), None)
-        fails = next((int(k) for k in _clearest(sampled, differ)[:3] if self.compare(int(k)) is False), None)
+        tried = _clearest(sampled, differ)[:3]
+        verdicts = [self.compare(k) for k in tried]
+        fails = next((k for k, equal in zip(tried, verdicts, strict=True) if equal is False), None)
         if holds is not None and fails is not None:
             return self.relation_with(holds, fails)
-        if holds is not None:  # the doubles' disagreements did not survive 80 digits
+        if holds is not None or (tried and all(verdicts)):  # the doubles' disagreements did not survive 80 digits
             failing = self.confirm_identity(np.nonzero(sampled.defined)[0])
             if failing is None:
                 return self.report(
@@ -355,7 +365,8 @@ class _Ladder:
                     "at 50/80 digits, where doubles lose the difference to rounding",
                     "high-precision",
                 )
-            return self.relation_with(holds, failing)
+            if holds is not None:
+                return self.relation_with(holds, failing)
         return self.without_agreement()
 
     def confirm_identity(self, indices: np.ndarray) -> int | None:
@@ -370,21 +381,22 @@ class _Ladder:
         detail = f"it holds at {at} but not at {_point_text(self.point(fails))} (both at 50/80 digits)"
         return self.report("relation", detail, "high-precision", witness=at)
 
+    def contradiction(self, difference: Any, where: str) -> NumericReport:
+        detail = f"the two sides differ by the constant {format_number(difference)} {where}"
+        return self.report("contradiction", detail, "high-precision")
+
     def without_agreement(self) -> NumericReport:
         difference = self.steady_difference()
         if difference is not None:
-            return self.report(
-                "contradiction",
-                f"the two sides differ by the constant {format_number(difference)} at every sample point "
-                f"({self.listed} over {DOMAIN}; confirmed at 50/80 digits)",
-                "high-precision",
+            return self.contradiction(
+                difference, f"at every sample point ({self.listed} over {DOMAIN}; confirmed at 50/80 digits)"
             )
         quick = self.prove_none(quick=True)
         if quick is not None:
             return self.without_solution(quick)
         USAGE.add("real root search")
         bases = [self.point(int(k)) for k in _spread(self.sampled, np.nonzero(self.sampled.defined)[0])[:3]]
-        bases.append(dict.fromkeys(self.variables, 1.0))
+        bases += [dict.fromkeys(self.variables, 1.0), dict.fromkeys(self.variables, 0.0)]
         witness = find_real_root(
             self.relation,
             self.variables,
@@ -397,35 +409,64 @@ class _Ladder:
         )
         if witness is not None:
             return self.solved(witness)
+        difference = self.precise_difference()
+        if difference is not None:
+            return self.contradiction(
+                difference, f"at points spread over {DOMAIN} (at 50/80 digits; doubles lose it to rounding)"
+            )
         proof = self.prove_none()
         return self.without_solution(proof)
 
+    def precise_difference(self) -> Any | None:
+        """``lhs − rhs`` if it is one nonzero constant at spread points, judged at 50/80 digits only
+        (``exp(x)² + 1 = exp(2x)``: doubles see noise where the sides reach 10²⁶⁰)."""
+        check_time(self.deadline)
+        # Moderate points and the extremes: a constant difference must hold over the whole domain
+        # (|x + 2| + |x − 2| = 3.9 differs by the constant 0.1 only for |x| ≤ 2).
+        defined = np.nonzero(self.sampled.defined)[0]
+        indices = list(dict.fromkeys(_most_sensitive(self.sampled, defined)[:2] + _spread(self.sampled, defined)[:4]))
+        difference = constant_difference(self.relation, [self.point(index) for index in indices], self.constants)
+        return None if difference is None or difference == 0 else difference
+
     def without_solution(self, proof: tuple[str, str] | None) -> NumericReport:
-        """No real solution was found (``proof``: none exists): complex ones, or none at all."""
-        if self.mode == "math":
+        """No real solution was found (``proof``: none exists): complex ones, or none at all.
+
+        In ``math`` mode an equation without real solutions is still a relation if a complex value
+        satisfies it; "no solution" then needs the complex plane ruled out too: by ``solveset`` over
+        the complex numbers (a proof), else only by a search that found nothing (``sampled``).
+        """
+        if self.mode != "math":
+            if proof:
+                return self.report("no_solution", f"{proof[1]}; quantities are real in {self.mode} mode", proof[0])
+            return self.report("no_solution", self.none_found(), "sampled")
+        witness = None
+        complex_proof = None
+        if self.solvable_by_sympy(complex_domain=True):
+            USAGE.add("solveset (complex)")
+            seconds = max(0.0, self.deadline - budget_clock())
+            outcome = solve_one(self.relation, self.variables[0], self.constants, complex_domain=True, seconds=seconds)
+            if outcome.status == "empty":
+                complex_proof = "SymPy's solveset finds no complex solution either"
+            for point in outcome.points:
+                witness = polish(self.relation, self.variables[0], point, self.constants, {}, deadline=self.deadline)
+                if witness is not None:
+                    break
+        if witness is None and complex_proof is None:
             USAGE.add("complex root search")
             base = self.point(self.first_defined())
-            complex_witness = find_complex_root(
-                self.relation, self.variables, self.constants, base, deadline=self.deadline
-            )
-            if complex_witness is not None:
-                real = "no real solution (" + proof[1] + ")" if proof else "no real solution was found"
-                detail = f"{real}; it holds at the complex point {complex_witness.text()} (at 85 digits)"
-                return self.report(
-                    "relation",
-                    detail,
-                    "high-precision",  # the complex solution; the absence of real ones may be proved
-                    complex_only=True,
-                    witness=complex_witness.text(),
-                )
-        if proof:
-            extra = "; no complex solution was found either" if self.mode == "math" else ""
-            return self.report("no_solution", f"{proof[1]}{extra}", proof[0])
-        return self.report(
-            "no_solution",
-            f"none of the {self.defined} sample points nor the searched lines through them ({DOMAIN}) is a solution",
-            "sampled",
-        )
+            witness = find_complex_root(self.relation, self.variables, self.constants, base, deadline=self.deadline)
+        real = f"no real solution ({proof[1]})" if proof else "no real solution was found"
+        if witness is not None:
+            detail = f"{real}; it holds at the complex point {witness.text()} (at 85 digits)"
+            return self.report("relation", detail, "high-precision", complex_only=True, witness=witness.text())
+        if proof and complex_proof:
+            return self.report("no_solution", f"{proof[1]}; {complex_proof}", proof[0])
+        if proof:  # the real line is ruled out, the complex plane only searched
+            return self.report("no_solution", f"{proof[1]}; no complex solution was found (not proved)", "sampled")
+        return self.report("no_solution", self.none_found(), "sampled")
+
+    def none_found(self) -> str:
+        return f"none of the {self.defined} sample points nor the searched lines through them ({DOMAIN}) is a solution"
 
     def solved(self, witness: Witness) -> NumericReport:
         text = witness.text()
@@ -471,7 +512,7 @@ class _Ladder:
             return "interval", f"interval arithmetic excludes 0 from lhs − rhs on {cover}"
         if quick:
             return None
-        if len(self.variables) != 1 or not self.real_valued() or self.uses_physical_constants():
+        if not self.solvable_by_sympy(complex_domain=False):
             return None
         USAGE.add("solveset")
         seconds = max(0.0, self.deadline - budget_clock())
@@ -479,6 +520,17 @@ class _Ladder:
         if outcome.status == "empty":
             return "exact", f"SymPy's solveset finds no real {self.variables[0]}"
         return None
+
+    def solvable_by_sympy(self, *, complex_domain: bool) -> bool:
+        """Whether SymPy's ``solveset`` answers the question we ask: one variable, no physical
+        constant; over the reals, sides that are real at every defined sample (where SymPy's real
+        domain agrees with ours); over the complex numbers, no branch cut (``log``, ``√``, fractional
+        powers, inverse functions, ``|·|``), where SymPy's simplifications may not hold."""
+        if len(self.variables) != 1 or self.uses_physical_constants():
+            return False
+        if complex_domain:
+            return not _has_branch_cut(self.relation)
+        return self.real_valued()
 
     def real_valued(self) -> bool:
         """Whether both sides are real at every defined sample (SymPy's real domain then agrees)."""
@@ -524,6 +576,26 @@ class _Ladder:
             return self.report("undecided", detail, "sampled")
         detail = f"it is undefined at every sample point ({'; '.join(sorted(reasons))})"
         return self.report("no_solution", detail, "sampled")
+
+
+_CUT_FUNCTIONS = frozenset({"sqrt", "root", "log", "log10", "log2", "asin", "acos", "atan", "asinh", "acosh", "atanh"})
+_CUT_FUNCTIONS |= frozenset({"abs", "gamma", "beta"})
+
+
+def _has_branch_cut(relation: Relation) -> bool:
+    """Whether a relation uses a function with a branch cut, or a power with a non-integer exponent."""
+    from phi_lab.equations.exact import rational_value
+    from phi_lab.equations.syntax import Call, Operation
+
+    for side in (relation.lhs, relation.rhs):
+        for node in walk(side):
+            if isinstance(node, Call) and node.function in _CUT_FUNCTIONS:
+                return True
+            if isinstance(node, Operation) and node.op == "pow":
+                exponent = rational_value(node.args[1])
+                if exponent is None or exponent.denominator != 1:
+                    return True
+    return False
 
 
 def _spread(sampled: Sampled, indices: np.ndarray) -> list[int]:

@@ -31,7 +31,16 @@ from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
 from phi_lab.equations.isolation import budget_clock
 from phi_lab.equations.syntax import Relation
 
-__all__ = ["OutOfTime", "Witness", "confirm_root", "find_common_root", "find_complex_root", "find_real_root"]
+__all__ = [
+    "OutOfTime",
+    "Witness",
+    "check_time",
+    "confirm_root",
+    "find_common_root",
+    "find_complex_root",
+    "find_real_root",
+    "polish",
+]
 
 #: Working precision of the refinement, and the agreement a witness needs.
 _DIGITS = 85
@@ -82,32 +91,68 @@ def _constants(arithmetic: MpArithmetic, constants: frozenset[str]) -> dict[str,
 
 
 def confirm_root(relation: Relation, point: Mapping[str, Any], constants: frozenset[str]) -> bool:
-    """Whether ``point`` is a genuine solution: both sides defined and equal to 70 digits (at 85),
-    and the equation *resolves* there: moving one variable by a relative 10⁻³⁰ makes the sides
-    differ by far more than that.  (``tanh x = 1`` at x = 10¹⁵ agrees to a million digits
-    without being a solution: the sides merely converge, and a nudge changes nothing.)
+    """Whether ``point`` is a genuine solution.
+
+    Both sides must be defined and agree to 70 digits (at 85), relative to the largest value met
+    while computing them (so ``cos x = 0`` at x = 680310.3… counts, its cosine being 10⁻⁸⁰ next
+    to an argument of 10⁶).  And the equation must *resolve* there: moving a variable by a
+    relative 10⁻⁸ makes the sides differ by far more than the agreement, which a root of any
+    order does (``cos x = 1 − x²/2`` at 0) and sides that merely converge do not (``tanh x = 1``
+    at x = 10¹⁵ agrees to a million digits).  A point where nothing resolves may lie in a whole
+    region of solutions (``√(x²) = −x`` for x ≤ 0): it counts only within |values| ≤ 10 and if
+    the sides still agree at 250 digits.
     """
-    arithmetic = MpArithmetic(_DIGITS)
+    if any(0 < abs(value) < _TINY for value in point.values()):
+        return False  # a limit, not a point: callers snap such values to 0 first (see _snapped)
+    agreement = _agreement(relation, point, constants, _DIGITS)
+    if agreement is None or agreement[0] > _AGREEMENT * agreement[1]:
+        return False
+    _, scale = agreement
+    for name in sorted(point):
+        value = point[name]
+        nudged = dict(point)
+        nudged[name] = value + _NUDGE * max(abs(value), 1)
+        moved = _agreement(relation, nudged, constants, _DIGITS)
+        if moved is not None and moved[0] > 1e-60 * max(scale, moved[1]):
+            return True
+    if any(abs(value) > _REGION for value in point.values()):
+        return False
+    precise = _agreement(relation, point, constants, 250, relative=True)
+    return precise is not None and precise[0] <= 1e-240 * precise[1]
+
+
+#: Relative nudge of the resolution test; region witnesses must lie within |values| ≤ _REGION.
+_NUDGE = 1e-8
+_REGION = 10
+#: Nonzero values smaller than this are limits (the secant method closing in on 0), not points.
+_TINY = 1e-30
+
+
+def _snapped(point: Mapping[str, Any]) -> dict[str, Any]:
+    """``point`` with values that are tiny limits snapped to 0 (a root at 0 found as 10⁻⁹⁰, or a
+    point closing in on an undefined 0 as in ``exp(log x) = x(1 + 10⁻²⁰)``)."""
+    return {name: (0 if abs(value) < _TINY else value) for name, value in point.items()}
+
+
+def _agreement(
+    relation: Relation, point: Mapping[str, Any], constants: frozenset[str], digits: int, *, relative: bool = False
+) -> tuple[Any, Any] | None:
+    """``(|lhs − rhs|, scale)`` at ``digits`` digits, the scale being the largest value met (or,
+    ``relative``, the larger side); ``None`` where a side is undefined."""
+    from phi_lab.equations.precision import tracking_arithmetic
+
+    arithmetic = tracking_arithmetic(digits)
     context = arithmetic.context
     values = _constants(arithmetic, constants)
     values.update({name: context.mpc(value) for name, value in point.items()})
     try:
         lhs, rhs = _residual(relation, values, arithmetic)
     except Undefined:
-        return False
-    scale = max(abs(lhs), abs(rhs))
-    if scale and abs(lhs - rhs) > _AGREEMENT * scale:
-        return False
-    for name in sorted(point):
-        nudged = dict(values)
-        nudged[name] = values[name] + context.mpf(10) ** -30 * max(abs(values[name]), context.mpf(1))
-        try:
-            lhs, rhs = _residual(relation, nudged, arithmetic)
-        except Undefined:
-            continue
-        if abs(lhs - rhs) > 1e-62 * max(abs(lhs), abs(rhs), scale):
-            return True
-    return not point  # a constant relation has nothing to nudge
+        return None
+    if relative:
+        return abs(lhs - rhs), max(abs(lhs), abs(rhs))
+    scale = max(abs(lhs), abs(rhs), arithmetic.largest, *(abs(values[name]) for name in point))
+    return abs(lhs - rhs), scale
 
 
 def _refine(
@@ -209,23 +254,24 @@ def find_real_root(
         part = slice(offset, offset + count)
         r, ok, size = residual.real[part], real[part], scale[part]
         zeros = np.nonzero(ok & (np.abs(residual[part]) <= 1e-12 * np.maximum(size, 1e-300)))[0]
-        for k in zeros[:2]:  # a grid point that is a solution as it stands (x = 0 in exp(-x²) = 1)
+        for k in sorted(zeros, key=lambda k: abs(_GRID[k]))[:2]:  # a grid point that is already a solution
             base, variable = lines[line]
             exact_point: dict[str, Any] = {**{name: base[name] for name in names}, variable: float(_GRID[k])}
             if confirm_root(relation, exact_point, constants):
                 return Witness(exact_point)
         with np.errstate(all="ignore"):
             magnitude = np.where(ok, np.abs(residual[part]) / np.maximum(size, 1e-300), np.inf)
-        touching = np.nonzero(
-            (magnitude[1:-1] <= magnitude[:-2]) & (magnitude[1:-1] <= magnitude[2:]) & (magnitude[1:-1] < 0.05)
-        )[0]
-        candidates.extend((line, float(_GRID[k + 1]), True) for k in touching[:2])
+        middle = magnitude[1:-1]
+        dip = (middle < 0.05) & (middle <= 0.5 * np.maximum(magnitude[:-2], magnitude[2:]))
+        touching = np.nonzero((middle <= magnitude[:-2]) & (middle <= magnitude[2:]) & dip)[0]
+        candidates.extend((line, float(_GRID[k + 1]), True) for k in sorted(touching, key=lambda k: abs(_GRID[k]))[:2])
         changes = np.nonzero(ok[:-1] & ok[1:] & (np.sign(r[:-1]) * np.sign(r[1:]) < 0))[0]
-        for k in changes[:3]:
+        for k in sorted(changes, key=lambda k: abs(_GRID[k]))[:3]:
             low, high = float(_GRID[k]), float(_GRID[k + 1])
             start = _bisect(relation, lines[line], names, constant_values, (low, high, deadline))
             candidates.append((line, start, False))
-    candidates.sort(key=lambda candidate: candidate[2])  # sign changes first: they converge fastest
+    # Sign changes first (they converge fastest), then by size: moderate values before huge ones.
+    candidates.sort(key=lambda candidate: (candidate[2], abs(candidate[1])))
     for line, start, multiple in candidates[:8]:
         base, variable = lines[line]
         point: dict[str, Any] = {name: base[name] for name in names if name != variable}
@@ -235,6 +281,7 @@ def find_real_root(
         if root is None or abs(root.imag) > 1e-60 * max(abs(root.real), 1):
             continue
         point[variable] = root.real
+        point = _snapped(point)
         if confirm_root(relation, point, constants):
             return Witness(point)
     return None
@@ -295,10 +342,28 @@ def find_complex_root(
             root = _refine(relation, point, variable, start, constants=constants, deadline=deadline)
             if root is None:
                 continue
-            candidate = {**point, variable: root}
+            candidate = _snapped({**point, variable: root})
             if confirm_root(relation, candidate, constants):
                 return Witness(candidate)
     return None
+
+
+def polish(
+    relation: Relation,
+    variable: str,
+    start: complex,
+    constants: frozenset[str],
+    others: Mapping[str, Any],
+    *,
+    deadline: float,
+) -> Witness | None:
+    """A solution near ``start`` (a double-precision candidate, such as SymPy's), refined to 85
+    digits and confirmed, or ``None``."""
+    root = _refine(relation, others, variable, start, constants=constants, deadline=deadline, multiple=True)
+    if root is None:
+        return None
+    candidate = _snapped({**others, variable: root})
+    return Witness(candidate) if confirm_root(relation, candidate, constants) else None
 
 
 def find_common_root(
@@ -336,10 +401,53 @@ def find_common_root(
             # (values keep their own 85-digit context: mpmath.mpc() would round them to doubles)
             if any(abs(getattr(value, "imag", 0)) > 1e-40 for value in point.values()):
                 continue
-            point = {name: getattr(value, "real", value) for name, value in point.items()}
+            point = _snapped({name: getattr(value, "real", value) for name, value in point.items()})
             if all(confirm_root(relation, point, constants) for relation in relations):
                 return Witness(point)
+        chained = _chain(relations, names, constants, start, deadline)
+        if chained is not None:
+            return chained
     return None
+
+
+def _chain(
+    relations: Sequence[Relation],
+    names: Sequence[str],
+    constants: frozenset[str],
+    start: Mapping[str, float],
+    deadline: float,
+) -> Witness | None:
+    """One equation at a time: solve each for one of its variables not yet fixed (the secant
+    method), keeping the values found before; then confirm them all.  This finds common
+    solutions where Newton's Jacobian is singular: dependent equations (``exp x = y; log y = x``)
+    and equations that hold on a whole region (``log(xy) = log x + log y; x + y = 0``)."""
+    point: dict[str, Any] = dict(start)
+    settled: set[str] = set()
+    for relation in relations:
+        if confirm_root(relation, point, constants):
+            continue  # already holds here: nothing to solve
+        free = [name for name in names if name not in settled and _uses(relation, name)]
+        for name in free:
+            others = {key: value for key, value in point.items() if key != name}
+            root = _refine(relation, others, name, complex(point[name]), constants=constants, deadline=deadline)
+            if root is not None and abs(root.imag) <= 1e-60 * max(abs(root.real), 1):
+                point[name] = root.real
+                settled.add(name)
+                break
+        else:
+            return None
+    point = _snapped(point)
+    if all(confirm_root(relation, point, constants) for relation in relations):
+        return Witness(point)
+    return None
+
+
+def _uses(relation: Relation, name: str) -> bool:
+    from phi_lab.equations.syntax import Symbol, walk
+
+    return any(
+        isinstance(node, Symbol) and node.name == name for side in (relation.lhs, relation.rhs) for node in walk(side)
+    )
 
 
 def _unknowns(relations: Sequence[Relation], names: Sequence[str]) -> list[str] | None:
@@ -386,7 +494,8 @@ def _newton(
     step = context.mpf(10) ** (-(digits // 2))
     goal = context.mpf(10) ** (10 - digits)
 
-    def scaled(point: Sequence[Any]) -> list[Any] | None:
+    def raw(point: Sequence[Any]) -> list[tuple[Any, Any]] | None:
+        """Each equation's ``lhs − rhs`` and the size of its sides."""
         check_time(deadline)
         values = dict(base)
         values.update(dict(zip(unknowns, point, strict=True)))
@@ -394,23 +503,26 @@ def _newton(
             sides = [(evaluate(r.lhs, values, arithmetic), evaluate(r.rhs, values, arithmetic)) for r in relations]
         except Undefined:
             return None
-        return [(lhs - rhs) / max(abs(lhs), abs(rhs), 1) for lhs, rhs in sides]
+        return [(lhs - rhs, max(abs(lhs), abs(rhs), 1)) for lhs, rhs in sides]
 
     point = [context.mpc(value) for value in start]
     for _ in range(60):
-        residual = scaled(point)
-        if residual is None:
+        here = raw(point)
+        if here is None:
             return None
+        scales = [size for _, size in here]  # fixed for this step, so that the scaling has no derivative
+        residual = [difference / size for difference, size in here]
         if max(abs(value) for value in residual) <= goal:
             return point
         columns = []
         for k in range(len(point)):
             nudged = list(point)
             nudged[k] = point[k] + step * max(abs(point[k]), 1)
-            shifted = scaled(nudged)
-            if shifted is None:
+            there = raw(nudged)
+            if there is None:
                 return None
-            columns.append([(b - a) / (nudged[k] - point[k]) for a, b in zip(residual, shifted, strict=True)])
+            width = nudged[k] - point[k]
+            columns.append([(b - a) / (width * size) for (a, _), (b, _), size in zip(here, there, scales, strict=True)])
         jacobian = context.matrix([[columns[k][i] for k in range(len(point))] for i in range(len(residual))])
         try:
             delta = context.lu_solve(jacobian, context.matrix([-value for value in residual]))

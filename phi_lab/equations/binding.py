@@ -9,12 +9,16 @@ this order of precedence, what they mean:
    ``E = mc²``;
 3. the mode's default constants (:func:`~phi_lab.equations.names.default_constants`) and,
    for dimensions, the conventional symbol table of :mod:`phi_lab.equations.dimensions`.
+
+In ``auto`` mode, when that conventional reading fails the dimension check,
+:mod:`phi_lab.equations.readings` tries other readings of the ambiguous letters and says the
+one it chose in :attr:`Equation.reading`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -51,6 +55,10 @@ class Equation:
         Dimension of every variable whose dimension is known (declared, catalog or convention).
     catalog:
         The recognised catalog entry, if any.
+    reading:
+        Empty for the conventional reading; when the auto mode chose another one
+        (:mod:`phi_lab.equations.readings`), a short description of how each ambiguous name
+        and each alternative parse was read (``{"h": "a height (length)"}``).
     """
 
     syntax: Syntax
@@ -59,6 +67,7 @@ class Equation:
     units: Mapping[str, str]
     dimensions: Mapping[str, Dimension]
     catalog: CatalogEntry | None = None
+    reading: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def text(self) -> str:

@@ -15,7 +15,9 @@ than SymPy's unit checker:
 Where a symbol's dimension comes from (first match wins): the caller's ``units``,
 the matched catalog entry's units, then :data:`CONVENTIONS`, the conventional
 physics symbols below (a subscripted name such as ``E_k`` or ``v_0`` takes its base
-letter's meaning).  Names not in any of these are *unknown*, never guessed.
+letter's meaning).  Names not in any of these are *unknown*, never guessed.  In ``auto``
+mode, when these conventional meanings make the check fail, :mod:`phi_lab.equations.readings`
+tries the other readings of ambiguous letters (``h`` a height, ``T`` a period) and says so.
 
 ==========  =====================  ==========  =====================
 symbol      meaning                symbol      meaning
@@ -192,6 +194,9 @@ class DimensionReport:
 
     ``dimensionless`` is true when it passed because every side is a pure number (weaker
     evidence than agreeing dimensions); ``declared`` when the caller's units were used.
+    ``reading`` is empty for the conventional reading; otherwise the auto mode's chosen
+    reading in a few words (``"h as a height"``, see :mod:`phi_lab.equations.readings`),
+    which ``detail`` also states.
     """
 
     status: str
@@ -199,6 +204,7 @@ class DimensionReport:
     unknown: tuple[str, ...] = ()
     declared: bool = False
     dimensionless: bool = False
+    reading: str = ""
 
 
 class _Unknown:

@@ -28,6 +28,7 @@ from phi_lab.equations.syntax import Call, Node, Number, Relation, Symbol
 
 __all__ = [
     "MAX_LOG_MAGNITUDE",
+    "MAX_LOG_UNDERFLOW",
     "Arithmetic",
     "ComplexArithmetic",
     "MpArithmetic",
@@ -40,6 +41,9 @@ __all__ = [
 
 #: Largest natural logarithm of a magnitude that the scalar arithmetics will produce.
 MAX_LOG_MAGNITUDE = 10_000.0
+#: Most negative natural logarithm of a magnitude they will produce: far smaller values are fine
+#: for mpmath (exp(−25847) + 1 = 1 + 10⁻¹¹²²⁵), only astronomically small ones are refused.
+MAX_LOG_UNDERFLOW = 10_000_000.0
 
 T = TypeVar("T")
 
@@ -310,14 +314,19 @@ class MpArithmetic:
         return self._finite(ctx.power(base, exponent))
 
     def _bounded(self, logarithm: Any) -> None:
-        if abs(self.context.re(logarithm)) > MAX_LOG_MAGNITUDE:
+        """Refuse a result of magnitude exp(``logarithm``) that is too large to represent, or so
+        small (below exp(−:data:`MAX_LOG_UNDERFLOW`)) that later arithmetic on it would not be."""
+        real = self.context.re(logarithm)
+        if real > MAX_LOG_MAGNITUDE or real < -MAX_LOG_UNDERFLOW:
             raise Undefined("a value too large or too small to represent (overflow)")
 
     def call(self, function: str, args: Sequence[Any]) -> Any:
         ctx = self.context
         x = args[0]
-        if function in ("exp", "sinh", "cosh"):
+        if function == "exp":
             self._bounded(x)
+        elif function in ("sinh", "cosh"):
+            self._bounded(abs(ctx.re(x)))
         if function in ("log", "log10", "log2") and x == 0:
             raise Undefined("logarithm of zero")
         if function == "root":

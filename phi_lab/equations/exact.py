@@ -606,15 +606,16 @@ def _evaluate_polynomial(polynomial: Any, values: Sequence[Any], context: Any) -
 
 
 def format_rational(value: Fraction) -> str:
-    """``-1/2``, ``3``, ``1e-90`` (powers of ten), ``≈ 3.33333e-301`` for long ones."""
+    """``-1/2``, ``3``, ``1e-90`` (powers of ten), ``≈ 3.33333e-301`` for long ones (any size)."""
     if value.denominator == 1 and abs(value.numerator) < 10**15:
         return str(value.numerator)
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
-    for power in (magnitude, 1 / magnitude):
-        if power.denominator == 1 and str(power.numerator).rstrip("0") == "1":
-            exponent = len(str(power.numerator)) - 1
-            return f"{sign}1e{exponent if power is magnitude else -exponent}"
+    if max(magnitude.numerator.bit_length(), magnitude.denominator.bit_length()) < 10_000:
+        for power in (magnitude, 1 / magnitude):  # str() of such ints is cheap and within Python's limit
+            if power.denominator == 1 and str(power.numerator).rstrip("0") == "1":
+                exponent = len(str(power.numerator)) - 1
+                return f"{sign}1e{exponent if power is magnitude else -exponent}"
     if magnitude.numerator < 10**6 and magnitude.denominator < 10**6:
         return f"{sign}{magnitude.numerator}/{magnitude.denominator}"
     return f"≈ {sign}{_decimal(magnitude)}"

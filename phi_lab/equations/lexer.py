@@ -28,6 +28,16 @@ A subscript holds no arithmetic: ``x_{i+1}`` is refused.  A trailing ``_`` (``g_
 ``log10``/``log2``, any other base is a ``base`` token holding a whole number or one name
 (``log_3``, ``log_{b}``, ``\\log_\\theta``).  :func:`read_name` reads a ``units`` key with
 the same rules, never splitting it, so a key written any accepted way matches the text.
+
+Joined subscripts (an alternative reading, off by default)
+-----------------------------------------------------------
+With ``subscript_runs=True`` a run of exactly two ASCII letters that would split into two
+one-letter names, the second of which is a conventional subscript letter
+(:data:`SUBSCRIPT_LETTERS`: i, f, o, x, y, z — initial, final, naught, components), is one
+subscripted name instead: ``vf`` → ``v_f``, ``vi`` → ``v_i`` (not v·i with i the imaginary
+unit).  ``at``, ``mc``, ``eV`` and every other run split as usual.  The auto mode's reading
+search (:mod:`phi_lab.equations.readings`) tries it when the default reading fails its
+dimension check; the default tokenization never does it.
 """
 
 from __future__ import annotations
@@ -39,12 +49,14 @@ from fractions import Fraction
 from phi_lab.equations import names as vocabulary
 from phi_lab.errors import ParseError
 
-__all__ = ["MAX_EXPONENT", "MAX_LITERAL_DIGITS", "Token", "read_name", "tokenize"]
+__all__ = ["MAX_EXPONENT", "MAX_LITERAL_DIGITS", "SUBSCRIPT_LETTERS", "Token", "read_name", "tokenize"]
 
 #: Literals may have at most this many digits …
 MAX_LITERAL_DIGITS = 400
 #: … and a decimal exponent (``1e300``) of at most this size.
-MAX_EXPONENT = 400
+MAX_EXPONENT = 4_000
+#: Second letters that make a two-letter run one subscripted name under ``subscript_runs``.
+SUBSCRIPT_LETTERS = frozenset("ifoxyz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +68,15 @@ class Token:
     ``close`` (``text`` is ``(``/``)``, ``[``/``]`` or ``{``/``}``), ``bar`` (``|``),
     ``eq``, ``sep`` (``;`` or a newline), ``comma``, ``frac``, ``sqrt``, ``cbrt``, ``end``,
     and ``base``: the base of the ``log`` function just before it, a whole number
-    (``value`` set) or one name (``text``).
+    (``value`` set) or one name (``text``).  ``joined`` marks a name made of a two-letter
+    run under ``subscript_runs`` (``vf`` → ``v_f``).
     """
 
     kind: str
     text: str
     column: int
     value: Fraction | None = None
+    joined: bool = False
 
 
 _OPERATORS = {
@@ -131,7 +145,7 @@ class _Subscript:
     dangling: int | None = None
 
 
-def tokenize(text: str, declared: frozenset[str] = frozenset()) -> list[Token]:
+def tokenize(text: str, declared: frozenset[str] = frozenset(), *, subscript_runs: bool = False) -> list[Token]:
     """Split ``text`` into tokens, ending with an ``end`` token.
 
     Parameters
@@ -141,13 +155,16 @@ def tokenize(text: str, declared: frozenset[str] = frozenset()) -> list[Token]:
     declared:
         Canonical names declared by the caller; they are kept whole when letter runs are
         split, and a name ending in ``_`` must be one of them.
+    subscript_runs:
+        Read a two-letter run ending in a letter of :data:`SUBSCRIPT_LETTERS` as one
+        subscripted name (``vf`` → ``v_f``); off by default (see the module docstring).
 
     Raises
     ------
     ParseError
         For a character or LaTeX command that is not part of the equation language.
     """
-    return _Lexer(text, declared).run()
+    return _Lexer(text, declared, subscript_runs=subscript_runs).run()
 
 
 def read_name(text: str) -> str:
@@ -174,14 +191,24 @@ class _Lexer:
     """One pass over one text; private, used by :func:`tokenize` and :func:`read_name`.
 
     ``whole`` reads every run of letters as one name (a ``units`` key); ``base`` marks
-    the lexer reading a logarithm's base, which cannot have a base of its own.
+    the lexer reading a logarithm's base, which cannot have a base of its own;
+    ``subscript_runs`` joins two-letter runs such as ``vf`` into one name.
     """
 
-    def __init__(self, text: str, declared: frozenset[str], *, whole: bool = False, base: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        declared: frozenset[str],
+        *,
+        whole: bool = False,
+        base: bool = False,
+        subscript_runs: bool = False,
+    ) -> None:
         self.text = text
         self.declared = declared
         self.whole = whole
         self.base = base
+        self.subscript_runs = subscript_runs
         self.position = 0
         self.tokens: list[Token] = []
 
@@ -307,6 +334,9 @@ class _Lexer:
             self.tokens.append(Token("name", whole, start + 1))
             return
         pieces = vocabulary.split_word(word, self.declared)
+        if self.subscript_runs and not subscript.text and _joinable(pieces):
+            self.tokens.append(Token("name", f"{pieces[0][1]}_{pieces[1][1]}", start + 1, joined=True))
+            return
         for index, (offset, piece) in enumerate(pieces):
             last = index == len(pieces) - 1
             function = vocabulary.canonical_function(piece) if piece not in self.declared else None
@@ -567,6 +597,15 @@ class _Lexer:
             self.position += 1
         ascii_text = "".join(_SUPERSCRIPTS[char] for char in text[start : self.position])
         self.tokens.append(Token("sup", ascii_text, start + 1))
+
+
+def _joinable(pieces: list[tuple[int, str]]) -> bool:
+    """Whether a split run is two one-letter names, the second a conventional subscript letter."""
+    return (
+        len(pieces) == 2
+        and all(len(piece) == 1 and piece.isascii() and piece.isalpha() for _, piece in pieces)
+        and pieces[1][1] in SUBSCRIPT_LETTERS
+    )
 
 
 def _alphanumeric_end(text: str, index: int) -> int:

@@ -23,7 +23,9 @@ Named constants
 Always (unless the name is declared in ``units``): ``phi``/φ the golden ratio,
 ``pi``/π, ``e`` Euler's number, ``i`` the imaginary unit.
 In ``auto`` and ``physics`` modes also the physical constants of :data:`PHYSICAL_CONSTANTS`
-(``c``, ``G``, ``h``, ``hbar``/ħ, ``k_B``, ``N_A``, ``epsilon_0``, ``mu_0``).
+(``c``, ``G``, ``h``, ``hbar``/ħ, ``k_B``, ``N_A``, ``epsilon_0``, ``mu_0``, and ``e_charge``, the
+elementary charge: what ``e`` means when the auto mode reads it as a charge, see
+:mod:`phi_lab.equations.readings`).
 Every other name, including ``E``, ``I``, ``N``, ``S``, ``Q``, ``O``, ``gamma``,
 ``beta`` and ``lambda``, is an ordinary variable; ``gamma(x)`` and ``beta(x, y)`` are
 the Gamma and Beta functions only when written as a call with parentheses.
@@ -148,7 +150,8 @@ MATH_CONSTANTS: dict[str, Constant] = {
     "i": Constant("i", "j", "dimensionless", "the imaginary unit, i² = −1"),
 }
 
-#: Physical constants (CODATA 2018), named in ``auto`` and ``physics`` modes only.
+#: Physical constants (CODATA 2018; exact where the SI 2019 fixes them), named in ``auto`` and
+#: ``physics`` modes only.
 PHYSICAL_CONSTANTS: dict[str, Constant] = {
     "c": Constant("c", "299792458", "m/s", "the speed of light in vacuum (exact)"),
     "G": Constant("G", "6.67430e-11", "m^3/(kg*s^2)", "the Newtonian constant of gravitation"),
@@ -158,6 +161,7 @@ PHYSICAL_CONSTANTS: dict[str, Constant] = {
     "N_A": Constant("N_A", "6.02214076e23", "1/mol", "the Avogadro constant (exact)"),
     "epsilon_0": Constant("epsilon_0", "8.8541878128e-12", "F/m", "the vacuum permittivity"),
     "mu_0": Constant("mu_0", "1.25663706212e-6", "N/A^2", "the vacuum permeability"),
+    "e_charge": Constant("e_charge", "1.602176634e-19", "C", "the elementary charge (exact)"),
 }
 
 #: Relative standard uncertainty of the measured physical constants (CODATA 2018); the others

@@ -23,20 +23,33 @@ as the base of a power: ``2 3`` and ``x 3`` are refused, ``2^x 3^y``, ``a 2^n`` 
 ``\\log_{b}(x)``; the lexer reads the base) becomes ``log(x) / log(b)``, built from the
 existing nodes.  No text is ever evaluated: the parser builds
 :mod:`phi_lab.equations.syntax` values and nothing else.
+
+Alternative parses (off by default)
+-----------------------------------
+Two options read an ambiguous text the other way; the default parse never uses them.
+``slash_products=True`` lets the implicit product right after ``/`` be the denominator, as
+physics style guides write it: ``h/2π`` is h/(2π), ``p²/2m`` is p²/(2m), ``a/bc`` is a/(bc)
+(an explicit ``*`` still ends the denominator: ``a/b*c`` is (a/b)·c).  ``subscript_runs=True``
+reads ``vf``, ``vi`` as the names ``v_f``, ``v_i`` (see :mod:`phi_lab.equations.lexer`).
+:func:`parse_alternative` returns, besides the tree, every place where an option changed the
+reading (:class:`Rereading`), so that the reading can be said; the auto mode's reading search
+(:mod:`phi_lab.equations.readings`) uses them when the default reading fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from phi_lab.equations import names as vocabulary
 from phi_lab.equations.lexer import Token, tokenize
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Relation, Symbol, Syntax
 from phi_lab.errors import ParseError
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "parse_syntax"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "Alternative", "Rereading", "parse_alternative", "parse_syntax"]
 
 #: Longest text accepted, in characters.
 MAX_LENGTH = 10_000
@@ -49,7 +62,50 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _OPERAND_STARTS = frozenset({"number", "name", "function", "open", "frac", "sqrt", "cbrt", "bar"})
 
 
-def parse_syntax(text: str, declared: frozenset[str] = frozenset(), *, max_length: int = MAX_LENGTH) -> Syntax:
+@dataclass(frozen=True, slots=True)
+class Rereading:
+    """One place where an alternative parse read the text differently from the default.
+
+    Attributes
+    ----------
+    written:
+        The text as written there: ``"vf"``, ``"h/2π"``.
+    read_as:
+        How it was read: ``"v_f"``, ``"h/(2π)"``.
+    rule:
+        ``subscript`` (a two-letter run is one subscripted name) or ``denominator``
+        (the implicit product after ``/`` is the denominator).
+    """
+
+    written: str
+    read_as: str
+    rule: Literal["subscript", "denominator"]
+
+    @property
+    def description(self) -> str:
+        """One short phrase for people: ``"h/(2π): the product after '/' is the denominator"``."""
+        if self.rule == "denominator":
+            return f"{self.read_as}: the product after '/' is the denominator"
+        letter, _, subscript = self.read_as.partition("_")
+        return f"{self.read_as}: one name ({letter} with the subscript {subscript}), not {letter}·{subscript}"
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A parse under non-default options, with every place where they changed the reading."""
+
+    syntax: Syntax
+    rereadings: tuple[Rereading, ...]
+
+
+def parse_syntax(
+    text: str,
+    declared: frozenset[str] = frozenset(),
+    *,
+    max_length: int = MAX_LENGTH,
+    subscript_runs: bool = False,
+    slash_products: bool = False,
+) -> Syntax:
     """Parse ``text`` into a :class:`~phi_lab.equations.syntax.Syntax` tree.
 
     Parameters
@@ -60,30 +116,77 @@ def parse_syntax(text: str, declared: frozenset[str] = frozenset(), *, max_lengt
         Names declared by the caller (``units`` keys), kept whole when letters are split.
     max_length:
         Longest text accepted.
+    subscript_runs, slash_products:
+        Alternative readings, off by default (see the module docstring).
 
     Raises
     ------
     ParseError
         With the 1-based column and what was expected, for anything that does not parse.
     """
+    return _parse(text, declared, max_length, subscript_runs, slash_products).syntax
+
+
+def parse_alternative(
+    text: str,
+    declared: frozenset[str] = frozenset(),
+    *,
+    subscript_runs: bool = False,
+    slash_products: bool = False,
+) -> Alternative:
+    """Parse ``text`` with the alternative options and say where they changed the reading.
+
+    Parameters
+    ----------
+    text, declared:
+        As for :func:`parse_syntax`.
+    subscript_runs:
+        ``vf`` is the name ``v_f`` (a two-letter run ending in i, f, o, x, y or z).
+    slash_products:
+        The implicit product right after ``/`` is the denominator: ``h/2π`` is h/(2π).
+
+    Returns
+    -------
+    Alternative
+        The tree and its :class:`Rereading` list (empty when the options changed nothing,
+        in which case the tree equals the default parse).
+
+    Raises
+    ------
+    ParseError
+        As for :func:`parse_syntax`.
+    """
+    return _parse(text, declared, MAX_LENGTH, subscript_runs, slash_products)
+
+
+def _parse(
+    text: str, declared: frozenset[str], max_length: int, subscript_runs: bool, slash_products: bool
+) -> Alternative:
     if not isinstance(text, str):
         raise ParseError(f"an equation must be text, not {type(text).__name__}", "", 0)
     if len(text) > max_length:
         raise ParseError(f"the text is {len(text):,} characters long; the limit is {max_length:,}", text[:80], 0)
-    syntax = _Parser(text, tokenize(text, declared)).run()
+    parser = _Parser(text, tokenize(text, declared, subscript_runs=subscript_runs), slash_products=slash_products)
+    syntax = parser.run()
     _check_tree_depth(syntax)
-    return syntax
+    return Alternative(syntax, tuple(dict.fromkeys(parser.rereadings)))
 
 
 class _Parser:
-    """One parse of one token list; private, used only by :func:`parse_syntax`."""
+    """One parse of one token list; private, used only by :func:`parse_syntax` and :func:`parse_alternative`.
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    ``slash_products`` makes the implicit product after ``/`` the denominator; ``rereadings``
+    collects where that rule and the lexer's joined subscripts changed the reading.
+    """
+
+    def __init__(self, text: str, tokens: list[Token], *, slash_products: bool = False) -> None:
         self.text = text
         self.tokens = tokens
         self.index = 0
         self.depth = 0
         self.bars = 0
+        self.slash_products = slash_products
+        self.rereadings: list[Rereading] = []
 
     # -- token helpers -------------------------------------------------------------------
     @property
@@ -152,6 +255,7 @@ class _Parser:
         return left
 
     def product(self) -> Node:
+        first = self.token
         left = self.signed()
         while True:
             token = self.token
@@ -161,13 +265,31 @@ class _Parser:
                 if token.text == "*":
                     left = _nary("mul", left, right, token.column)
                 else:
+                    if self.slash_products and self.implicit_operand_follows():
+                        right = self.denominator(right, first, token)
                     left = Operation("div", (left, right), token.column)
             elif self.implicit_operand_follows():
-                if token.kind == "number" and not self.power_follows():
-                    raise self.fail("an operator before the number", token)
-                left = _nary("mul", left, self.factor(), token.column)
+                left = _nary("mul", left, self.implicit_factor(), token.column)
             else:
                 return left
+
+    def implicit_factor(self) -> Node:
+        """The next factor of an implicit product (a number only as the base of a power)."""
+        token = self.token
+        if token.kind == "number" and not self.power_follows():
+            raise self.fail("an operator before the number", token)
+        return self.factor()
+
+    def denominator(self, right: Node, first: Token, slash: Token) -> Node:
+        """``slash_products``: the juxtaposed factors after ``/`` join its right operand."""
+        while self.implicit_operand_follows():
+            column = self.token.column
+            right = _nary("mul", right, self.implicit_factor(), column)
+        start, middle, end = first.column - 1, slash.column - 1, self.token.column - 1
+        written = self.text[start:end].strip()
+        read_as = f"{self.text[start:middle].strip()}/({self.text[middle + 1 : end].strip()})"
+        self.rereadings.append(Rereading(written, read_as, "denominator"))
+        return right
 
     def power_follows(self) -> bool:
         """Whether the token after the current one raises it to a power (``^`` or ``²``)."""
@@ -227,6 +349,9 @@ class _Parser:
             return Number(token.value, token.text, token.column)
         if kind == "name":
             self.advance()
+            if token.joined:
+                written = token.text.replace("_", "", 1)
+                self.rereadings.append(Rereading(written, token.text, "subscript"))
             return Symbol(token.text, token.column)
         if kind == "open":
             return self.group()

@@ -26,7 +26,16 @@ from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate, same_v
 from phi_lab.equations.names import MEASURED_UNCERTAINTY
 from phi_lab.equations.syntax import Relation, Symbol, walk
 
-__all__ = ["Comparison", "compare_at", "constant_difference", "format_difference", "format_number"]
+__all__ = [
+    "Comparison",
+    "TrackingArithmetic",
+    "compare_at",
+    "constant_difference",
+    "extra_digits",
+    "format_difference",
+    "format_number",
+    "tracking_arithmetic",
+]
 
 #: Standard uncertainties within which two sides with measured constants count as equal.
 SIGMAS = 3.0
@@ -51,7 +60,7 @@ class Comparison:
 MAX_EXTRA_DIGITS = 2_000
 
 
-class _TrackingArithmetic(MpArithmetic):
+class TrackingArithmetic(MpArithmetic):
     """:class:`MpArithmetic` that remembers the largest magnitude of any intermediate value."""
 
     def __init__(self, digits: int) -> None:
@@ -63,6 +72,12 @@ class _TrackingArithmetic(MpArithmetic):
         size = abs(value)
         self.largest = max(self.largest, size)
         return value
+
+
+def tracking_arithmetic(digits: int) -> TrackingArithmetic:
+    """An arithmetic at ``digits`` digits whose ``largest`` attribute records the largest magnitude
+    of any intermediate value it produced (the scale against which a residual is judged)."""
+    return TrackingArithmetic(digits)
 
 
 def extra_digits(relation: Relation, point: Mapping[str, Any], constants: frozenset[str]) -> int:
@@ -81,7 +96,7 @@ def _tracked_sides(
     relation: Relation, point: Mapping[str, Any], constants: frozenset[str], digits: int
 ) -> tuple[tuple[Any, Any], int]:
     """Both sides at ``digits`` digits, and how many digits their evaluation cancelled."""
-    arithmetic = _TrackingArithmetic(digits)
+    arithmetic = TrackingArithmetic(digits)
     context = arithmetic.context
     values: dict[str, Any] = {name: arithmetic.constant(name) for name in constants}
     values.update({name: context.mpc(value) for name, value in point.items()})
@@ -97,11 +112,17 @@ def _tracked_sides(
 
 
 def _precise_pair(
-    relation: Relation, point: Mapping[str, Any], constants: frozenset[str]
+    relation: Relation, point: Mapping[str, Any], constants: frozenset[str], *, absolute: bool = False
 ) -> tuple[tuple[Any, Any], tuple[Any, Any], int]:
     """The sides at 50 and 80 digits, each raised by the digits that cancel (two evaluations
-    when little cancels, three when it does)."""
+    when little cancels, three when it does).  With ``absolute``, also by the digits of the
+    sides' size, so that their *difference* is known to 50 digits after the point however
+    large they are (cosh²x − (sinh²x + 1 + 10⁻³⁰) at x = 350, where the sides reach 10³⁰⁴)."""
     low, extra = _tracked_sides(relation, point, constants, 50)
+    if absolute:
+        size = max(abs(low[0]), abs(low[1]))
+        if size > 1:
+            extra += min(MAX_EXTRA_DIGITS, int(MpArithmetic(20).context.log10(size)) + 1)
     if extra > 10:
         low = _sides(relation, point, constants, 50 + extra)
     else:
@@ -186,7 +207,7 @@ def constant_difference(
     try:
         sides = []
         for point in points:
-            low, high, _ = _precise_pair(relation, point, constants)
+            low, high, _ = _precise_pair(relation, point, constants, absolute=True)
             sides.append((low, high))
     except Undefined:
         return None

@@ -31,15 +31,20 @@ identity: exact / high-precision / sampled       0.98 / 0.90 / 0.50    valid
 relation: exact / high-precision / sampled       0.90 / 0.85 / 0.30    valid
 dimensions agree, declared units                 0.60    valid
 dimensions agree, catalog/conventional units     0.50    valid
+dimensions agree, under an inferred reading      0.30    valid
 dimensions agree, everything dimensionless       0.20    valid
 recognised catalog equation                      0.60    valid
 ===============================================  ======  ==============================
+
+An inferred reading (auto mode, :mod:`phi_lab.equations.readings`) was chosen *because* the
+dimensions agree under it, so that agreement weighs less than under the conventional meanings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
 from phi_lab.equations.dimensions import DimensionReport
@@ -102,7 +107,10 @@ class ValidationResult:
     """Everything :func:`phi_lab.validate` found about one text.
 
     The first seven attributes are the original worker API's response fields, with the
-    same names and JSON types; the rest are extras.
+    same names and JSON types; the rest are extras.  ``reading`` is empty unless auto mode
+    chose a non-conventional reading (:mod:`phi_lab.equations.readings`); then it maps each
+    ambiguous name, and each text read by an alternative parse, to how it was read
+    (``{"h": "a height (length)", "g": "gravitational acceleration"}``).
     """
 
     valid: bool
@@ -123,14 +131,23 @@ class ValidationResult:
     error_column: int | None = field(default=None)
     decided_by: str | None = None
     witness: str | None = None
+    reading: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def __post_init__(self) -> None:
+        if not all(isinstance(key, str) and isinstance(value, str) for key, value in self.reading.items()):
+            raise ValueError("a reading maps names to descriptions, both text")
+        object.__setattr__(self, "reading", MappingProxyType(dict(self.reading)))
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
         if self.decided_by is not None and self.decided_by not in DECIDED_BY:
             raise ValueError(f"unknown decision method {self.decided_by!r}")
         if not 0.0 <= self.confidence <= 1.0 or not 0.0 <= self.phi_coherence <= 1.0:
             raise ValueError("confidence and phi_coherence lie in [0, 1]")
+
+    def __reduce__(self) -> tuple[type[ValidationResult], tuple[Any, ...]]:
+        """Pickle with ``reading`` as a plain dict (a mapping proxy does not pickle)."""
+        values = (dict(self.reading) if item.name == "reading" else getattr(self, item.name) for item in fields(self))
+        return (type(self), tuple(values))
 
     def check(self, name: str) -> Check:
         """The check called ``name``."""
@@ -160,6 +177,7 @@ class ValidationResult:
             "error_column": self.error_column,
             "decided_by": self.decided_by,
             "witness": self.witness,
+            "reading": dict(self.reading),
         }
 
 
@@ -266,6 +284,8 @@ def judge(
             reason = f"Invalid: the dimensions do not match: {dimensions.detail}."
         if numeric.kind == "undecided" and dimensions.status == "fail":
             reason += f" The dimensions do not match: {dimensions.detail}."
+        if dimensions.reading and dimensions.status != "fail":
+            reason = f"{reason.removesuffix('.')} (reading {dimensions.reading})."
         hint = "" if numeric.kind in INVALID_KINDS or dimensions.declared else _CONVENTION_HINT
         confidence = combine_evidence(against)
         if numeric.decided_by == "sampled" and not (dimensions.status == "fail" and dimensions.declared):
@@ -277,6 +297,8 @@ def judge(
     if dimensions.status == "pass":
         if dimensions.dimensionless:
             support.append(0.2)
+        elif dimensions.reading:
+            support.append(0.3)
         else:
             support.append(0.6 if dimensions.declared else 0.5)
     if catalog:

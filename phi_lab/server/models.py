@@ -90,6 +90,7 @@ class ValidationBody(BaseModel):
                     "error_column": None,
                     "decided_by": "exact",
                     "witness": "E ≈ 2.99585e+16 (with m = 1/3)",
+                    "reading": {},
                     "worker_id": "host-1234",
                 }
             ]
@@ -125,6 +126,11 @@ class ValidationBody(BaseModel):
         None, description="how the numeric verdict was reached: exact or interval (proofs), high-precision, sampled"
     )
     witness: str | None = Field(None, description="a solution, when one was found and confirmed")
+    reading: dict[str, str] = Field(
+        default_factory=dict,
+        description="how auto mode read each ambiguous name or alternative parse when it chose a "
+        "non-conventional reading (e.g. {'h': 'a height (length)'}); empty otherwise",
+    )
     worker_id: str
 
 

@@ -113,6 +113,8 @@ def result_card(result: ValidationResult) -> str:
         rows.insert(2, ("decided by", _e(_DECIDED_BY[result.decided_by])))
     if result.witness:
         rows.insert(3, ("solution", _e(result.witness)))
+    if result.reading:
+        rows.append(("reading", _e("; ".join(f"{name}: {meaning}" for name, meaning in result.reading.items()))))
     if result.symbols:
         rows.append(("symbols", _e(", ".join(result.symbols))))
     facts = "".join(f'<tr><th style="{_CELL}">{name}</th><td style="{_CELL}">{value}</td></tr>' for name, value in rows)

@@ -239,7 +239,7 @@ def test_split_word(word: str, pieces: list[str]) -> None:
         (r"\foo = 1", 1, r"unknown LaTeX command '\foo'"),
         ("sin^-1(x) = 1", 1, "ambiguous"),
         ("sin(x, y) = 1", 1, "takes 1 argument, got 2"),
-        ("x = 1e999", 5, "beyond ±400"),
+        ("x = 1e9999", 5, "beyond ±4000"),
         ("|x = 1", 4, "'|' to close the absolute value"),
         ("_x = 1", 1, "subscript"),
         ("log_(x) = 1", 4, "only a name may end in '_'"),

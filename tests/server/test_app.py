@@ -40,6 +40,14 @@ def test_validate_matches_local_validation(client: TestClient) -> None:
     assert body["worker_id"] == client.get("/info").json()["worker_id"]
 
 
+def test_the_reading_is_in_the_body_and_on_the_page(client: TestClient) -> None:
+    body = client.post("/validate", json={"equation": "v = sqrt(2gh)"}).json()
+    assert body["reading"] == {"g": "gravitational acceleration", "h": "a height (length)"}
+    assert body["reading"] == pl.validate("v = sqrt(2gh)").to_dict()["reading"]
+    assert client.post("/validate", json={"equation": "E = mc²"}).json()["reading"] == {}
+    assert 'row(facts, "reading"' in client.get("/").text
+
+
 def test_invalid_equations_are_verdicts_not_errors(client: TestClient) -> None:
     for text in ("E = (", "1 = 2", "F = m + a"):
         response = client.post("/validate", json={"equation": text})

@@ -435,11 +435,12 @@ NORMAL_REQUESTS = 40
 
 
 def pathological_equation(limit: int = 4096) -> str:
-    """As many ``x=e^1000`` relations as fit in ``limit`` characters: each relation overflows
-    doubles, so it is decided again at 50/80 digits (a few hundred ms in all on this machine)."""
+    """As many distinct relations ``sin(x_k) = x_k/(k + 2)`` as fit in ``limit`` characters: none
+    is polynomial or solved for its variable, so each goes through samples and a root search at
+    85 digits (hundreds of ms in all on this machine; identical relations would be decided once)."""
     parts: list[str] = []
-    while len(";".join([*parts, "x=e^1000"])) <= limit:
-        parts.append("x=e^1000")
+    while len(";".join([*parts, f"sin(x_{len(parts)}) = x_{len(parts)}/{len(parts) + 2}"])) <= limit:
+        parts.append(f"sin(x_{len(parts)}) = x_{len(parts)}/{len(parts) + 2}")
     return ";".join(parts)
 
 
