@@ -2,26 +2,30 @@
 
 The corpus fixes, for each equation, the verdict phi_lab must give (see the semantics in the
 corpus module docstring).  This file re-derives each verdict with independent tools only:
-mpmath at 60 significant digits (raised on demand when a side is astronomically large, so
-that cancellation cannot fake a result), SymPy objects built in Python (never parsed from
-strings), :class:`fractions.Fraction` and plain Python.
+mpmath at 60 significant digits (raised step by step, up to 16,000 digits, where huge
+intermediates such as exp(30·1000) would otherwise let cancellation fake a result), SymPy
+objects built in Python (never parsed from strings), :class:`fractions.Fraction` and
+plain Python.
 
-* ``identity``: both sides agree to 1e-40 (relative) at 120 seeded random real points of
-  both signs and magnitudes 1e-3…1e3, defined at ≥ 20 of them; constant equations are
-  decided exactly (Fraction / SymPy minimal polynomial) where possible, else numerically.
+* ``identity``: both sides agree to 1e-40 (relative to max(1, |lhs|, |rhs|)) at 120 seeded
+  random real points of both signs and magnitudes 1e-3…1e3, defined at ≥ 20 of them;
+  constant equations are decided exactly (Fraction / SymPy minimal polynomial) where
+  possible, else by agreement at 60 and at 150 digits.
 * ``contradiction``: lhs − rhs is the same nonzero constant at all those points (constant
   equations: exactly false, or clearly and stably different at 60 and 150 digits).
 * ``relation``: holds at ``holds_at`` (1e-40), fails clearly at ``fails_at`` (> 1e-20);
-  complex-only ones have a non-real witness and no root on a dense real grid.
-* ``no_solution``: no root on a dense real grid nor on a complex grid (the proof is the
-  entry's ``why``).
+  complex-only ones have a non-real witness and no root or sign change on a dense real grid.
+* ``no_solution``: lhs − rhs takes different values (so it is no contradiction), and no
+  grid point of a dense real grid nor of a complex grid is a root; the proof is the entry's
+  ``why`` (grids cannot prove absence).
 * ``inconsistent``: every equation holds alone at its own real witness; no common solution
-  by a Gröbner basis equal to [1] (polynomial systems) or, otherwise, on dense grids.
+  by a Gröbner basis equal to [1] (polynomial systems, which also proves there is no complex
+  one) or, otherwise, on the dense grids.
 * ``physics-constants`` (auto mode): the gap lhs − rhs against three combined standard
   uncertainties, propagated linearly from the CODATA relative uncertainties.
 
-A small recursive-descent evaluator of the input language (``evaluate_text``) also checks
-that each hand-written oracle computes what its text says.
+A small recursive-descent evaluator of the input language (``parse_text`` / ``eval_node``)
+also checks that each hand-written oracle, and each exact side, computes what its text says.
 """
 
 from __future__ import annotations

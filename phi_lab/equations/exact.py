@@ -640,6 +640,9 @@ def _solutions(form: RationalForm) -> ExactFinding | None:
     numerator, denominator = form.numerator, form.denominator
     if len(variables) == 1:
         return _univariate(form, variables[0], numerator, denominator, ())
+    linear = _linear_witness(form)
+    if linear is not None:
+        return linear
     for index in variables:
         if not numerator.degree(index):
             continue
@@ -655,6 +658,55 @@ def _solutions(form: RationalForm) -> ExactFinding | None:
             if finding is not None and finding.kind == "relation" and not finding.complex_only:
                 return finding
     return None
+
+
+def _linear_witness(form: RationalForm) -> ExactFinding | None:
+    """The common case ``a·v + b = 0`` with ``a``, ``b`` free of ``v`` (``PV = nRT``): the others at
+    small rationals where ``a ≠ 0`` give ``v = −b/a``, a real solution if no denominator vanishes
+    there.  Plain rational arithmetic on the terms, no polynomial ring operations."""
+    numerator, denominator = form.numerator, form.denominator
+    for index in form.variables:
+        if numerator.degree(index) != 1:
+            continue
+        others = [i for i in form.variables if i != index]
+        values = dict(zip(others, _PROBES, strict=False))
+        if len(values) < len(others):
+            return None
+        a, b = Fraction(0), Fraction(0)
+        for monomial, coefficient in numerator.items():
+            term = Fraction(int(coefficient.numerator), int(coefficient.denominator))
+            for i in others:
+                if monomial[i]:
+                    term *= values[i] ** monomial[i]
+            if monomial[index]:
+                a += term
+            else:
+                b += term
+        if a == 0:
+            continue
+        values[index] = -b / a
+        if _value_at(denominator, values) == 0:
+            continue
+        name = form.generators[index]
+        fixed = ", ".join(f"{form.generators[i]} = {format_rational(values[i])}" for i in others[:4])
+        if len(others) > 4:
+            fixed += f" and {len(others) - 4} more at small rationals"
+        root = _equals(name, format_rational(values[index]))
+        return ExactFinding(
+            "relation", f"it is linear in {name}: with {fixed}, {root} (exact)", witness=f"{root} (with {fixed})"
+        )
+    return None
+
+
+def _value_at(polynomial: Any, values: Mapping[int, Fraction]) -> Fraction:
+    total = Fraction(0)
+    for monomial, coefficient in polynomial.items():
+        term = Fraction(int(coefficient.numerator), int(coefficient.denominator))
+        for i, power in enumerate(monomial):
+            if power:
+                term *= values[i] ** power
+        total += term
+    return total
 
 
 def _restrict(polynomial: Any, assignment: Sequence[tuple[int, Fraction]]) -> Any:
