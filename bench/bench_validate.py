@@ -260,7 +260,7 @@ def measure_corpus(
 
 def count_procedures(texts: Sequence[str], validate: Callable[[str], object]) -> dict[str, int]:
     """How many of ``texts`` reach each decision procedure (one pass, counters of phi_lab.compute.numeric)."""
-    from phi_lab.compute.numeric import USAGE
+    from phi_lab.compute.usage import USAGE
 
     USAGE.counts.clear()
     for text in texts:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,48 +44,28 @@ from phi_lab.compute.roots import (
     OutOfTime,
     Witness,
     check_time,
-    find_common_root,
     find_complex_root,
     find_real_root,
     polish,
 )
 from phi_lab.compute.sampling import DOMAIN, SAMPLES, Sampled, constant_values, sample_relations
+from phi_lab.compute.systems import decide_system
+from phi_lab.compute.usage import USAGE
 from phi_lab.equations.evaluate import MpArithmetic, Undefined, evaluate
-from phi_lab.equations.exact import ExactFinding, decide_exactly, rational_form
+from phi_lab.equations.exact import ExactFinding, decide_exactly
 from phi_lab.equations.isolation import budget_clock
 from phi_lab.equations.names import PHYSICAL_CONSTANTS, list_names
 from phi_lab.equations.precision import compare_at, constant_difference, format_difference, format_number
 from phi_lab.equations.ranges import prove_no_real_solution
-from phi_lab.equations.solving import analyse_system, decide_constants, solve_one
-from phi_lab.equations.syntax import Relation, Symbol, Syntax, node_key, walk
+from phi_lab.equations.solving import decide_constants, solve_one
+from phi_lab.equations.syntax import Relation, Symbol, Syntax, relation_key, relation_names, walk
 from phi_lab.equations.verdict import NumericReport
 
-__all__ = ["HEAVY_SECONDS", "USAGE", "Usage", "classify", "classify_many", "relation_names", "solved_form"]
+__all__ = ["HEAVY_SECONDS", "classify", "classify_many", "solved_form"]
 
 #: Seconds one equation may spend in the heavy procedures (root searches, proofs, SymPy).
 HEAVY_SECONDS = 0.6
 _HP_POINTS = 5
-
-
-@dataclass
-class Usage:
-    """How often each procedure was reached (for the benchmark's report); not thread-safe."""
-
-    counts: dict[str, int]
-
-    def add(self, name: str) -> None:
-        self.counts[name] = self.counts.get(name, 0) + 1
-
-
-#: Process-wide counters of the procedures reached, read by ``bench/bench_validate.py``.
-USAGE = Usage({})
-
-
-def relation_names(relation: Relation) -> frozenset[str]:
-    """The names used in one relation."""
-    return frozenset(
-        node.name for side in (relation.lhs, relation.rhs) for node in walk(side) if isinstance(node, Symbol)
-    )
 
 
 def classify(syntax: Syntax, constants: frozenset[str], device: torch.device, *, mode: str = "auto") -> NumericReport:
@@ -113,7 +93,7 @@ def classify_many(
                 late.add(index)
                 break
             variables = tuple(sorted(relation_names(relation) - bound))
-            key = (_relation_key(relation), bound)
+            key = (relation_key(relation), bound)
             if key not in known:
                 finding = decide_exactly(relation, frozenset(variables), bound)
                 if finding is None and variables:
@@ -142,7 +122,7 @@ def classify_many(
                 raise OutOfTime
             decided = []
             for position, relation in enumerate(syntax.relations):
-                seen = (_relation_key(relation), bound, modes[index])
+                seen = (relation_key(relation), bound, modes[index])
                 if seen not in decided_before:
                     decided_before[seen] = _decide(
                         relation,
@@ -153,16 +133,12 @@ def classify_many(
                         budget=_Budget(device, deadline, cost),
                     )
                 decided.append(decided_before[seen])
-            reports.append(_system(syntax, bound, modes[index], decided, deadline))
+            reports.append(decide_system(syntax, bound, modes[index], decided, deadline))
         except OutOfTime:
             USAGE.add("out of time")
             detail = f"not decided within its time budget of {HEAVY_SECONDS:g} s"
             reports.append(NumericReport("undecided", detail, "sampled"))
     return reports
-
-
-def _relation_key(relation: Relation) -> str:
-    return f"{node_key(relation.lhs)}={node_key(relation.rhs)}"
 
 
 # -- one relation --------------------------------------------------------------------------
@@ -584,7 +560,7 @@ _CUT_FUNCTIONS |= frozenset({"abs", "gamma", "beta"})
 
 def _has_branch_cut(relation: Relation) -> bool:
     """Whether a relation uses a function with a branch cut, or a power with a non-integer exponent."""
-    from phi_lab.equations.exact import rational_value
+    from phi_lab.equations.algebra import rational_value
     from phi_lab.equations.syntax import Call, Operation
 
     for side in (relation.lhs, relation.rhs):
@@ -640,175 +616,3 @@ def _mp(value: Any) -> Any:
     import mpmath
 
     return mpmath.mpc(value)
-
-
-# -- systems -------------------------------------------------------------------------------
-
-
-def _system(
-    syntax: Syntax, constants: frozenset[str], mode: str, reports: list[NumericReport], deadline: float
-) -> NumericReport:
-    """One verdict for a system: its worst equation, then whether the equations hold together."""
-    if len(reports) == 1:
-        return reports[0]
-    for position, report in enumerate(reports, start=1):
-        if report.kind in ("contradiction", "no_solution", "undecided"):
-            detail = f"equation {position} of {len(reports)}: {report.detail}"
-            return replace(report, detail=detail, conflict=(position,))
-    variables = tuple(sorted({name for report in reports for name in report.variables}))
-    if all(report.kind == "identity" for report in reports):
-        decided_by = _weakest(report.decided_by for report in reports)
-        return NumericReport("identity", "every equation of the system is an identity", decided_by, variables)
-    joint = [
-        (position, relation)
-        for position, (relation, report) in enumerate(zip(syntax.relations, reports, strict=True), start=1)
-        if report.kind != "identity"
-    ]
-    if len({_relation_key(relation) for _, relation in joint}) == 1 and len(joint) > 1:
-        position, _ = joint[0]
-        report = reports[position - 1]
-        detail = f"its {len(joint)} equations that are not identities are one and the same: {report.detail}"
-        return replace(report, detail=detail, variables=variables)
-    if len(joint) == 1:
-        position, _ = joint[0]
-        report = reports[position - 1]
-        others = "; the others are identities"
-        return replace(report, detail=f"equation {position}: {report.detail}{others}", variables=variables)
-    return _joint(joint, constants, mode, variables, deadline)
-
-
-def _weakest(methods: Any) -> str:
-    order = ("exact", "interval", "high-precision", "sampled")
-    weakest: str = max(methods, key=order.index)
-    return weakest
-
-
-def _joint(
-    joint: list[tuple[int, Relation]], constants: frozenset[str], mode: str, variables: tuple[str, ...], deadline: float
-) -> NumericReport:
-    """Whether relations that each have solutions have a common one.
-
-    Equations that share no variable, directly or through others, are independent: the system
-    is consistent exactly when each group is.  Each group with two or more distinct equations is
-    decided on its own (:func:`_group`).
-    """
-    distinct: dict[str, tuple[int, Relation]] = {}
-    for position, relation in joint:  # the same relation twice adds nothing but time
-        distinct.setdefault(_relation_key(relation), (position, relation))
-    groups = _groups(list(distinct.values()), constants)
-    findings = []
-    for group in groups:
-        if len(group) < 2:
-            continue  # one equation with its own solution
-        check_time(deadline)
-        finding = _group(group, constants, mode, deadline)
-        if finding.kind != "relation":
-            return replace(finding, variables=variables)
-        findings.append(finding)
-    if not findings:
-        detail = "its equations share no variable, and each has a solution of its own"
-        return NumericReport("relation", detail, "exact", variables)
-    if len(findings) == 1 and len(groups) == 1:
-        return replace(findings[0], variables=variables)
-    decided_by = _weakest(finding.decided_by for finding in findings)
-    complex_only = any(finding.complex_only for finding in findings)
-    detail = "; ".join(finding.detail for finding in findings)
-    if len(groups) > len(findings):
-        detail += "; the other equations share no variable with these and each has a solution"
-    return NumericReport(
-        "relation", detail, decided_by, variables, complex_only=complex_only, witness=findings[0].witness
-    )
-
-
-def _groups(items: list[tuple[int, Relation]], constants: frozenset[str]) -> list[list[tuple[int, Relation]]]:
-    """The equations in groups connected by shared variables, in order of first equation."""
-    owner: dict[str, int] = {}
-    parent = list(range(len(items)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    for index, (_, relation) in enumerate(items):
-        for name in relation_names(relation) - constants:
-            if name in owner:
-                parent[root(index)] = root(owner[name])
-            else:
-                owner[name] = index
-    grouped: dict[int, list[tuple[int, Relation]]] = {}
-    for index, item in enumerate(items):
-        grouped.setdefault(root(index), []).append(item)
-    return list(grouped.values())
-
-
-def _group(group: list[tuple[int, Relation]], constants: frozenset[str], mode: str, deadline: float) -> NumericReport:
-    """One connected group of equations: Gröbner basis if polynomial, then a common solution."""
-    relations = [relation for _, relation in group]
-    positions = [position for position, _ in group]
-    variables = tuple(sorted({name for relation in relations for name in relation_names(relation) - constants}))
-    algebra = _polynomials(relations, constants, variables)
-    analysis = None
-    if algebra is not None:
-        USAGE.add("Gröbner basis")
-        polynomials, generators = algebra
-        analysis = analyse_system(polynomials, generators, seconds=max(0.0, deadline - budget_clock()))
-        if analysis is not None and analysis.core:
-            conflict = tuple(positions[i] for i in analysis.core)
-            detail = f"equations {_and(conflict)} have no common solution, real or complex (Gröbner basis [1])"
-            return NumericReport("inconsistent", detail, "exact", variables, conflict=conflict)
-    dependent = ""
-    if analysis is not None and analysis.redundant:
-        follows = [positions[i] for i in analysis.redundant]
-        verb = "follows" if len(follows) == 1 else "follow"
-        dependent = f"; equation {_and(follows)} {verb} from the others (a dependent system)"
-    if len(relations) <= _MAX_NEWTON and len(variables) <= _MAX_NEWTON:
-        USAGE.add("common root search")
-        starts = [dict.fromkeys(variables, value) for value in (0.5, 1.3, -0.7)]
-        starts += [{name: 0.3 + 0.17 * k for k, name in enumerate(variables)}]
-        witness = find_common_root(relations, variables, constants, starts, deadline=deadline)
-        if witness is not None:
-            listed = _and(positions)
-            detail = f"equations {listed} hold together at {witness.text()} (confirmed to 70 digits){dependent}"
-            return NumericReport("relation", detail, "high-precision", variables, witness=witness.text())
-    if analysis is not None:
-        detail = f"equations {_and(positions)} have common complex solutions (Gröbner basis ≠ [1])"
-        detail += f"; no real one was found{dependent}"
-        if mode == "math":
-            return NumericReport("relation", detail, "exact", variables, complex_only=True)
-        return NumericReport("no_solution", f"{detail}, and quantities are real in {mode} mode", "sampled", variables)
-    if len(relations) > _MAX_NEWTON or len(variables) > _MAX_NEWTON:
-        detail = f"equations {_and(positions)} form a non-polynomial system too large to solve jointly"
-        return NumericReport("undecided", detail, "sampled", variables)
-    detail = f"no common solution of equations {_and(positions)} was found by Newton's method from several starts"
-    return NumericReport("inconsistent", detail, "sampled", variables, conflict=tuple(positions))
-
-
-#: Equations of one group decided together by a Gröbner basis at most, and by Newton's method.
-_MAX_SYSTEM = 50
-_MAX_NEWTON = 8
-
-
-def _and(positions: Sequence[int]) -> str:
-    return list_names([str(position) for position in positions], conjunction=" and ")
-
-
-def _polynomials(
-    relations: Sequence[Relation], constants: frozenset[str], variables: tuple[str, ...]
-) -> tuple[list[Any], list[str]] | None:
-    """The numerators of ``lhs − rhs`` as SymPy expressions over ℚ, if every relation is rational."""
-    expressions: list[Any] = []
-    names: set[str] = set()
-    for relation in relations:
-        if len(expressions) > _MAX_SYSTEM:
-            return None
-        try:
-            form = rational_form(relation, frozenset(variables), constants)
-        except ZeroDivisionError:
-            return None
-        if form is None or any(kind != "variable" for kind in form.kinds):
-            return None
-        expressions.append(form.numerator.as_expr())
-        names.update(form.generators)
-    return expressions, sorted(names)

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import Any
 
 from phi_lab.equations.evaluate import ComplexArithmetic, MpArithmetic, Undefined, compare_precisely, evaluate
-from phi_lab.equations.syntax import Number, Operation, Relation, Syntax, walk
+from phi_lab.equations.syntax import Number, Operation, Relation, Syntax, relation_names, walk
 
 __all__ = ["LITERAL_CAP", "golden_targets", "literal_credit", "phi_coherence"]
 
@@ -135,11 +135,6 @@ def _confirm(relation: Relation, unknown: str, sign: int, k: int, constants: fro
         return compare_precisely(relation, values).equal
     except Undefined:
         return False
-
-
-def relation_names(relation: Relation) -> frozenset[str]:
-    """Names used in one relation."""
-    return Syntax("", (relation,)).names
 
 
 def _best_literal(syntax: Syntax) -> tuple[float, str]:

@@ -368,7 +368,7 @@ def _complex_div(a: Rectangle, b: Rectangle) -> Rectangle | None:
 
 
 def _power(base: Rectangle, exponent: Rectangle, node: Operation) -> Rectangle | None:
-    from phi_lab.equations.exact import rational_value
+    from phi_lab.equations.algebra import rational_value
 
     power = rational_value(node.args[1])
     if power is not None and power.denominator == 1 and abs(power.numerator) <= 1000:
@@ -452,7 +452,7 @@ def _sqrt(x: Rectangle) -> Rectangle:
 
 
 def _root(x: Rectangle, node: Call) -> Rectangle:
-    from phi_lab.equations.exact import rational_value
+    from phi_lab.equations.algebra import rational_value
 
     index = rational_value(node.args[1])
     if index is None or not x.real or index.denominator != 1 or index.numerator < 2:

@@ -36,6 +36,8 @@ __all__ = [
     "Syntax",
     "canonical_form",
     "node_key",
+    "relation_key",
+    "relation_names",
     "walk",
 ]
 
@@ -167,6 +169,18 @@ def canonical_form(syntax: Syntax) -> str:
     ]
     pieces.extend(_canonical(expression) for expression in syntax.expressions)
     return ";".join(sorted(pieces))
+
+
+def relation_names(relation: Relation) -> frozenset[str]:
+    """Every name used in one relation."""
+    return frozenset(
+        node.name for side in (relation.lhs, relation.rhs) for node in walk(side) if isinstance(node, Symbol)
+    )
+
+
+def relation_key(relation: Relation) -> str:
+    """A text key of one relation as written (``+``/``×`` operand order aside): equal keys, same relation."""
+    return f"{node_key(relation.lhs)}={node_key(relation.rhs)}"
 
 
 def node_key(node: Node) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from phi_lab.compute.numeric import SAMPLES, classify
+from phi_lab.compute.numeric import classify
+from phi_lab.compute.sampling import SAMPLES
 from phi_lab.equations.names import default_constants
 from phi_lab.equations.parser import parse_syntax
 

@@ -9,7 +9,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phi_lab.equations.exact import decide_exactly, format_rational, rational_form, rational_value
+from phi_lab.equations.algebra import rational_form, rational_value
+from phi_lab.equations.exact import decide_exactly, format_rational
 from phi_lab.equations.names import default_constants
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import Relation, Symbol, walk
