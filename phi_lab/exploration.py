@@ -44,6 +44,7 @@ EQUATION_COLUMNS = (
     "valid",
     "kind",
     "confidence",
+    "decided_by",
     "betti",
     "chi",
     "phi_coherence",
@@ -85,7 +86,7 @@ def find_equations(
     pandas.DataFrame
         Columns :data:`EQUATION_COLUMNS`: the equation's text, complexity, the relative
         distance from the target to its root (``error``, ``digits``, ``exact``) and the
-        verdict of :func:`phi_lab.validate` in math mode.  Ranked exact first, then by
+        verdict of :func:`phi_lab.validate` in math mode (with how it was decided).  Ranked exact first, then by
         complexity, error and text.  ``attrs`` holds ``stopped``, ``levels``, ``candidates``,
         ``pool``, ``pairs``, ``seconds``, ``device`` and ``found_after_s`` (per equation).
 
@@ -143,6 +144,7 @@ def _row(hit: EquationHit, result: ValidationResult) -> tuple[Any, ...]:
         result.valid,
         result.kind,
         result.confidence,
+        result.decided_by,
         result.betti,
         result.chi,
         result.phi_coherence,
