@@ -150,7 +150,7 @@ def format_rational(value: Fraction) -> str:
             if power.denominator == 1 and str(power.numerator).rstrip("0") == "1":
                 exponent = len(str(power.numerator)) - 1
                 return f"{sign}1e{exponent if power is magnitude else -exponent}"
-    if magnitude.numerator < 10**6 and magnitude.denominator < 10**6:
+    if magnitude.numerator < 10**9 and magnitude.denominator < 10**9:
         return f"{sign}{magnitude.numerator}/{magnitude.denominator}"
     return f"≈ {sign}{_decimal(magnitude)}"
 
