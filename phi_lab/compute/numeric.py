@@ -238,7 +238,7 @@ def _decide_constant(relation: Relation, constants: frozenset[str], deadline: fl
     try:
         comparison = compare_at(relation, {}, constants)
     except Undefined as undefined:
-        if "overflow" in undefined.reason or "too large" in undefined.reason:
+        if undefined.unrepresentable:
             detail = f"its values cannot be computed ({undefined.reason}), even at 80 digits"
             return NumericReport("undecided", detail, "sampled")
         return NumericReport("contradiction", f"it is undefined: {undefined.reason}", "high-precision")
@@ -526,12 +526,14 @@ class _Ladder:
         equal: list[dict[str, float]] = []
         unequal: list[dict[str, float]] = []
         reasons: set[str] = set()
+        unrepresentable = False
         for point in points:
             check_time(self.deadline)
             try:
                 comparison = compare_at(self.relation, point, self.constants)
             except Undefined as undefined:
                 reasons.add(undefined.reason)
+                unrepresentable = unrepresentable or undefined.unrepresentable
                 continue
             (equal if comparison.equal else unequal).append(point)
         where = f"{self.listed} at {len(equal) + len(unequal)} points, at 80 digits because doubles overflow"
@@ -547,7 +549,7 @@ class _Ladder:
                 return self.report("contradiction", detail, "high-precision")
             detail = f"it fails at every one of {where}; no solution was found"
             return self.report("no_solution", detail, "sampled")
-        if any("overflow" in reason or "too large" in reason for reason in reasons):
+        if unrepresentable:
             detail = "its values are too large or too small to compute, even at 80 digits"
             return self.report("undecided", detail, "sampled")
         detail = f"it is undefined at every sample point ({'; '.join(sorted(reasons))})"

@@ -49,11 +49,23 @@ T = TypeVar("T")
 
 
 class Undefined(ArithmeticError):
-    """A value that does not exist or cannot be represented (division by zero, overflow…)."""
+    """A value that does not exist (division by zero, log 0…) or cannot be represented.
 
-    def __init__(self, reason: str) -> None:
+    ``unrepresentable`` is true when the value exists but is too large or too small to compute
+    (overflow): then nothing is known about the equation, rather than that it fails there.
+    """
+
+    def __init__(self, reason: str, *, unrepresentable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.unrepresentable = unrepresentable
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _undefined, (self.reason, self.unrepresentable)
+
+
+def _undefined(reason: str, unrepresentable: bool) -> Undefined:
+    return Undefined(reason, unrepresentable=unrepresentable)
 
 
 class Arithmetic(Protocol[T]):
@@ -121,7 +133,7 @@ class ComplexArithmetic:
         try:
             return complex(float(value))
         except OverflowError as exc:
-            raise Undefined("a number too large for double precision") from exc
+            raise Undefined("a number too large for double precision", unrepresentable=True) from exc
 
     def constant(self, name: str) -> complex:
         if name == "phi":
@@ -166,7 +178,7 @@ class ComplexArithmetic:
                 return 0j
             raise Undefined("zero raised to a non-positive power")
         if (exponent * cmath.log(base)).real > 700:
-            raise Undefined("overflow")
+            raise Undefined("overflow", unrepresentable=True)
         if base.imag == 0 and exponent.imag == 0 and (base.real > 0 or exponent.real.is_integer()):
             return _finite(complex(base.real**exponent.real))
         return _finite(base**exponent)
@@ -184,7 +196,7 @@ def _complex_call(function: str, args: Sequence[complex]) -> complex:
         x = x + 0j  # −0.0 imaginary parts become +0.0, as in the tensor arithmetics
     if function in _CMATH:
         if function in ("exp", "sinh", "cosh") and abs(x.real) > 700:
-            raise Undefined("overflow")
+            raise Undefined("overflow", unrepresentable=True)
         if function in ("log", "log10", "log2") and x == 0:
             raise Undefined("logarithm of zero")
         return complex(_CMATH[function](x))
@@ -231,7 +243,9 @@ _CMATH: dict[str, Any] = {
 def _finite(value: complex) -> complex:
     if cmath.isfinite(value):
         return value
-    raise Undefined("overflow" if not cmath.isnan(value) else "an undefined value")
+    if cmath.isnan(value):
+        raise Undefined("an undefined value")
+    raise Undefined("overflow", unrepresentable=True)
 
 
 @lru_cache(maxsize=8)
@@ -318,7 +332,7 @@ class MpArithmetic:
         small (below exp(−:data:`MAX_LOG_UNDERFLOW`)) that later arithmetic on it would not be."""
         real = self.context.re(logarithm)
         if real > MAX_LOG_MAGNITUDE or real < -MAX_LOG_UNDERFLOW:
-            raise Undefined("a value too large or too small to represent (overflow)")
+            raise Undefined("a value too large or too small to represent (overflow)", unrepresentable=True)
 
     def call(self, function: str, args: Sequence[Any]) -> Any:
         ctx = self.context
@@ -336,7 +350,7 @@ class MpArithmetic:
                 return -self.pow(-x, 1 / args[1])
             return self.pow(x, 1 / args[1])
         if function in ("gamma", "beta") and any(abs(arg) > 1000 for arg in args):
-            raise Undefined("the Gamma function of a large argument overflows")
+            raise Undefined("the Gamma function of a large argument overflows", unrepresentable=True)
         try:
             if function == "log10":
                 value = ctx.log(x) / ctx.log(10)

@@ -107,7 +107,7 @@ def _tracked_sides(
     reference = result if result > 0 else context.mpf(1)
     lost = int(context.log10(arithmetic.largest / reference)) if arithmetic.largest > reference else 0
     if lost > MAX_EXTRA_DIGITS:
-        raise Undefined("too much cancellation to resolve (more than 2,000 digits)")
+        raise Undefined("too much cancellation to resolve (more than 2,000 digits)", unrepresentable=True)
     return (lhs, rhs), max(0, lost)
 
 

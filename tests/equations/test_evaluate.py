@@ -72,3 +72,19 @@ def test_root_of_index_zero_is_undefined_in_every_arithmetic() -> None:
 def test_a_folded_power_of_a_negative_number_takes_the_principal_branch() -> None:
     minus_one = ComplexArithmetic().div(1 + 0j, -1 + 0j)  # −1 − 0j: the sign of zero must not pick the branch
     assert ComplexArithmetic().pow(minus_one, 0.5 + 0j) == pytest.approx(1j)
+
+
+def test_undefined_says_whether_the_value_exists() -> None:
+    import pickle
+
+    from phi_lab.equations.parser import parse_syntax as parse
+
+    arithmetic = MpArithmetic(30)
+    with pytest.raises(Undefined) as overflow:
+        evaluate(parse("x = exp(20000)").relations[0].rhs, {}, arithmetic)
+    assert overflow.value.unrepresentable
+    with pytest.raises(Undefined) as pole:
+        evaluate(parse("x = 1/0").relations[0].rhs, {}, arithmetic)
+    assert not pole.value.unrepresentable
+    copy = pickle.loads(pickle.dumps(overflow.value))
+    assert (copy.reason, copy.unrepresentable) == (overflow.value.reason, True)
