@@ -20,6 +20,8 @@ import pytest
 import phi_lab as pl
 from tests.adversarial_corpus import ENTRIES, Entry
 
+pytestmark = pytest.mark.slow
+
 #: Verdicts this confident must be right.
 CONFIDENT = 0.9
 #: Share of the corpus whose kind must be right.

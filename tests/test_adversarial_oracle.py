@@ -47,6 +47,8 @@ import sympy as sp
 from mpmath import mp, mpc, mpf
 from sympy.polys.polyerrors import NotAlgebraic
 
+pytestmark = pytest.mark.slow
+
 
 def _load_corpus() -> ModuleType:
     name = "adversarial_corpus"

@@ -47,10 +47,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-requires_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"the browser tests drive Debian's chromium at {CHROMIUM}, which is not installed"
-)
-pytestmark = requires_chromium
+pytestmark = [pytest.mark.requires_browser, pytest.mark.slow]
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_validate.ipynb"
 

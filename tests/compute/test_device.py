@@ -8,8 +8,6 @@ import torch
 from phi_lab.compute.device import DEVICE_VARIABLE, complex_dtype, resolve_device
 from phi_lab.errors import DeviceError
 
-requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
-
 
 def test_cpu_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_device("cpu") == torch.device("cpu")
@@ -36,6 +34,6 @@ def test_complex_dtype() -> None:
     assert complex_dtype(torch.device("mps")) == torch.complex64
 
 
-@requires_cuda
+@pytest.mark.requires_cuda
 def test_cuda_resolves() -> None:
     assert resolve_device("cuda").type == "cuda"

@@ -6,7 +6,6 @@ import threading
 
 import mpmath
 import pytest
-import torch
 
 from phi_lab.compute.enumeration import Progress, precise_value
 from phi_lab.compute.equation_search import EquationSearch, search_equations
@@ -14,8 +13,6 @@ from phi_lab.equations.evaluate import MpArithmetic
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import Symbol, walk
 from phi_lab.errors import InputError
-
-requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +137,7 @@ def test_bad_arguments_are_clear_errors(arguments: dict[str, object], message: s
         search_equations(device="cpu", **arguments)  # type: ignore[arg-type]
 
 
-@requires_cuda
+@pytest.mark.requires_cuda
 def test_cuda_finds_the_same_equations(phi_equations: EquationSearch) -> None:
     on_cuda = search_equations(device="cuda", time_budget_s=120.0)
     assert [hit.text for hit in on_cuda.hits if hit.exact] == [hit.text for hit in phi_equations.hits if hit.exact]

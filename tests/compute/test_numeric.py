@@ -11,7 +11,6 @@ from phi_lab.equations.names import default_constants
 from phi_lab.equations.parser import parse_syntax
 
 CPU = torch.device("cpu")
-requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 CASES = [
     ("sin(x)^2 + cos(x)^2 = 1", "identity"),
@@ -93,7 +92,7 @@ def test_deterministic() -> None:
     assert classify(syntax, frozenset(), CPU) == classify(syntax, frozenset(), CPU)
 
 
-@requires_cuda
+@pytest.mark.requires_cuda
 @pytest.mark.parametrize(("text", "kind"), CASES)
 def test_cuda_gives_the_same_verdicts(text: str, kind: str) -> None:
     report = classify(parse_syntax(text), default_constants("auto"), torch.device("cuda"))

@@ -93,7 +93,7 @@ def test_empty_and_mismatched_programs() -> None:
         compile_program([(x,), (x, x)], [{}, {}], CPU)
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.requires_cuda
 def test_cuda_batch_gives_the_same_verdicts() -> None:
     syntaxes = [parse_syntax(text) for text in CORPUS]
     constants = default_constants("auto")

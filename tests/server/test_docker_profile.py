@@ -47,11 +47,6 @@ NGINX_CONF = DOCKER / "nginx.conf"
 DOCKER_COMPOSE = shutil.which("docker-compose")
 NGINX = find_nginx()
 
-requires_compose = pytest.mark.skipif(
-    DOCKER_COMPOSE is None,
-    reason="needs docker-compose (Debian package docker-compose, Compose 1.29) to validate compose files",
-)
-requires_nginx = pytest.mark.skipif(NGINX is None, reason="needs nginx (Debian package nginx) to check nginx.conf")
 
 COMPOSE_COMBINATIONS = {
     "compose": ["docker/compose.yaml"],
@@ -97,7 +92,7 @@ def upstream_server() -> tuple[str, int]:
 # --- compose files, validated by Compose itself ------------------------------------------------
 
 
-@requires_compose
+@pytest.mark.requires_compose
 @pytest.mark.parametrize("files", COMPOSE_COMBINATIONS.values(), ids=COMPOSE_COMBINATIONS.keys())
 def test_compose_accepts_each_combination(files: list[str]) -> None:
     args = [arg for f in files for arg in ("-f", f)]
@@ -105,7 +100,7 @@ def test_compose_accepts_each_combination(files: list[str]) -> None:
     assert result.returncode == 0, result.stderr
 
 
-@requires_compose
+@pytest.mark.requires_compose
 @pytest.mark.parametrize(
     ("text", "complaint"),
     [
@@ -123,7 +118,7 @@ def test_compose_rejects_a_malformed_file(tmp_path: Path, text: str, complaint: 
     assert complaint in result.stderr
 
 
-@requires_compose
+@pytest.mark.requires_compose
 def test_gpu_override_merges_onto_the_worker() -> None:
     result = compose("-f", "docker/compose.yaml", "-f", "docker/compose.gpu.yaml", "config")
     assert result.returncode == 0, result.stderr
@@ -303,7 +298,7 @@ def test_rendering_refuses_a_config_it_does_not_know(tmp_path: Path) -> None:
         render_loopback(text, [], 18080, tmp_path)
 
 
-@requires_nginx
+@pytest.mark.requires_nginx
 def test_nginx_accepts_the_loopback_rendering(tmp_path: Path) -> None:
     config = rendered(tmp_path, [9001, 9002, 9003])
     result = nginx_test(config, tmp_path)
@@ -319,7 +314,7 @@ def test_nginx_accepts_the_loopback_rendering(tmp_path: Path) -> None:
     assert not any(re.search(r"\bresolve\b", line) for line in directives)
 
 
-@requires_nginx
+@pytest.mark.requires_nginx
 @pytest.mark.parametrize(
     ("old", "new"),
     [

@@ -39,13 +39,12 @@ import phi_lab
 from tests.server.nginx_loopback import ACCESS_LOG, find_nginx, render_loopback, start_nginx, stop_nginx
 from tests.server.processes import Worker, free_port, log_tail, start_workers, stop_workers
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 NGINX_CONF = REPO / "docker" / "nginx.conf"
 NGINX = find_nginx()
 
-requires_nginx = pytest.mark.skipif(
-    NGINX is None, reason="needs nginx (Debian package nginx, /usr/sbin/nginx) to run docker/nginx.conf"
-)
 
 #: The verdict fields a worker must give exactly as phi_lab.validate does locally.
 VERDICT_FIELDS = ("valid", "kind", "confidence", "betti", "chi", "phi_coherence", "explanation", "checks", "catalog")
@@ -230,14 +229,14 @@ def expected() -> dict[str, dict[str, Any]]:
     return expected_verdicts()
 
 
-@requires_nginx
+@pytest.mark.requires_nginx
 def test_balancer_answers_healthy(fleet: Fleet) -> None:
     response = httpx.get(f"{fleet.url}/health", timeout=10)
     assert response.status_code == 200
     assert response.text.strip() == "healthy"
 
 
-@requires_nginx
+@pytest.mark.requires_nginx
 def test_fleet_answers_a_load_with_local_verdicts_from_every_worker(
     fleet: Fleet, expected: dict[str, dict[str, Any]]
 ) -> None:
@@ -250,7 +249,7 @@ def test_fleet_answers_a_load_with_local_verdicts_from_every_worker(
     assert any(o.json["valid"] is False for o in outcomes), "the mix includes invalid equations"
 
 
-@requires_nginx
+@pytest.mark.requires_nginx
 def test_fleet_survives_a_worker_killed_mid_load(fleet: Fleet, expected: dict[str, dict[str, Any]]) -> None:
     """SIGKILL one worker after a third of the load: no request fails at the balancer.
 
