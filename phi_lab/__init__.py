@@ -31,9 +31,10 @@ from phi_lab.errors import (
 )
 
 if _typing.TYPE_CHECKING:
-    from phi_lab.equations.binding import MODES, Equation
+    from phi_lab.equations.binding import Equation
     from phi_lab.equations.verdict import Check, ValidationResult
     from phi_lab.exploration import find_closed_forms, find_equations, find_identities
+    from phi_lab.options import MODES
     from phi_lab.validation import parse, validate, validate_many
 
 __version__ = "0.1.0"
@@ -62,7 +63,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "MODES": "phi_lab.equations.binding",
+    "MODES": "phi_lab.options",
     "Equation": "phi_lab.equations.binding",
     "Check": "phi_lab.equations.verdict",
     "ValidationResult": "phi_lab.equations.verdict",

@@ -29,13 +29,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from phi_lab import __version__
 from phi_lab.equations.unit_pairs import parse_unit_pairs
 from phi_lab.errors import DeviceError, InputError, ParseError
+from phi_lab.options import MODES
 
 if TYPE_CHECKING:
     from phi_lab.equations.verdict import ValidationResult
-
-#: The validation modes (the same as phi_lab.MODES, spelled here so that ``phi-lab health``
-#: and ``phi-lab serve --help`` do not import the pipeline).
-MODES = ("auto", "physics", "math")
 
 __all__ = [
     "EXIT_INTERRUPTED",

@@ -44,9 +44,9 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import httpx
 
-from phi_lab.equations.binding import check_mode
 from phi_lab.equations.verdict import ValidationResult
 from phi_lab.errors import InputError, WorkerError
+from phi_lab.options import check_mode
 
 if TYPE_CHECKING:
     from types import TracebackType

@@ -25,7 +25,7 @@ import torch
 
 from phi_lab.compute.device import resolve_device
 from phi_lab.compute.numeric import classify, classify_many
-from phi_lab.equations.binding import Equation, check_mode, normalize_units
+from phi_lab.equations.binding import Equation, normalize_units
 from phi_lab.equations.catalog import load_catalog
 from phi_lab.equations.golden import phi_coherence
 from phi_lab.equations.parser import parse_syntax
@@ -34,6 +34,7 @@ from phi_lab.equations.syntax import Syntax
 from phi_lab.equations.topology import Topology, topology
 from phi_lab.equations.verdict import INVALID_KINDS, Check, NumericReport, ValidationResult, judge
 from phi_lab.errors import ParseError
+from phi_lab.options import check_mode
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -490,3 +490,13 @@ def test_client_module_does_not_import_the_torch_pipeline_at_import_time() -> No
             imported.update(alias.name for alias in node.names)
     assert not {name for name in imported if name.split(".")[0] == "torch" or name.startswith("phi_lab.compute")}
     assert "phi_lab.validation" not in imported
+
+
+def test_importing_the_client_loads_neither_sympy_nor_torch() -> None:
+    """A thin client stays thin: it talks HTTP and returns verdicts, no science loaded."""
+    import subprocess
+    import sys
+
+    code = "import sys, phi_lab.client; print(sorted({'sympy', 'torch', 'pint'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert loaded.stdout.strip() == "[]", loaded.stdout

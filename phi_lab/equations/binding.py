@@ -28,13 +28,9 @@ from phi_lab.equations.lexer import read_name
 from phi_lab.equations.names import default_constants
 from phi_lab.equations.symbolic import relation_to_sympy
 from phi_lab.equations.syntax import Syntax
-from phi_lab.errors import ModeError, ParseError, UnitError
+from phi_lab.errors import ParseError, UnitError
 
-__all__ = ["MODES", "Equation", "bind", "check_mode", "normalize_units"]
-
-#: The validation modes: ``auto`` (default), ``physics`` (every symbol needs a known
-#: dimension) and ``math`` (symbols are pure numbers; no dimension check).
-MODES = ("auto", "physics", "math")
+__all__ = ["Equation", "bind", "normalize_units"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +78,6 @@ class Equation:
     def as_sympy(self) -> tuple[Any, ...]:
         """One unevaluated ``sympy.Eq`` per relation, built from the tree (never from text)."""
         return tuple(relation_to_sympy(relation, self.constants) for relation in self.syntax.relations)
-
-
-def check_mode(mode: str) -> str:
-    """Return ``mode`` if it is one of :data:`MODES`; raise :class:`ModeError` otherwise."""
-    if mode not in MODES:
-        raise ModeError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
-    return mode
 
 
 def normalize_units(units: Mapping[str, str] | None) -> dict[str, str]:

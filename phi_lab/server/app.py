@@ -32,8 +32,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import phi_lab
 from phi_lab.compute.device import resolve_device
-from phi_lab.equations.binding import check_mode, normalize_units
+from phi_lab.equations.binding import normalize_units
 from phi_lab.errors import BudgetExceededError, DeviceError, InputError, OverloadedError, PhiLabError
+from phi_lab.options import check_mode
 from phi_lab.server.engine import Engine, Job
 from phi_lab.server.metrics import Metrics
 from phi_lab.server.models import (

@@ -27,8 +27,9 @@ from typing import Any
 
 import torch
 
-from phi_lab.equations.binding import check_mode, normalize_units
+from phi_lab.equations.binding import normalize_units
 from phi_lab.errors import BudgetExceededError, InputError, OverloadedError
+from phi_lab.options import check_mode
 from phi_lab.server.metrics import Metrics
 from phi_lab.server.settings import Settings
 from phi_lab.validation import validate, validate_each

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from phi_lab.options import Mode
+
 __all__ = [
     "BatchRequest",
     "BatchResponse",
@@ -16,7 +18,6 @@ __all__ = [
     "ValidationBody",
 ]
 
-Mode = Literal["auto", "physics", "math"]
 
 _SEED_EXAMPLES: list[Any] = [
     {"equation": "E = mc²"},

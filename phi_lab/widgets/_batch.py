@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
-from phi_lab.equations.binding import MODES, check_mode
 from phi_lab.errors import DeviceError, InputError
+from phi_lab.options import MODES, check_mode
 from phi_lab.widgets._html import SORT_COLUMNS, results_table
 from phi_lab.widgets._inputs import equation_lines, format_units, frame_lines, parse_units_text, read_upload
 from phi_lab.widgets._ports import (

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
-from phi_lab.equations.binding import MODES, check_mode
 from phi_lab.errors import DeviceError, InputError, PhiLabError, UnitError
+from phi_lab.options import MODES, check_mode
 from phi_lab.widgets._html import message_card, result_card
 from phi_lab.widgets._inputs import format_units, parse_units_text
 from phi_lab.widgets._ports import (
