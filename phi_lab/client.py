@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import httpx
 
-from phi_lab.equations.verdict import ValidationResult
+from phi_lab.equations.verdict import RESULT_COLUMNS
 from phi_lab.errors import InputError, WorkerError
 from phi_lab.options import check_mode
 
@@ -315,7 +315,7 @@ class WorkerClient:
         reason = fallen[0] if fallen else outage.error  # rows only go local after a WorkerError
         if local and reason is not None:
             _warn_fallback(reason, sum(len(chunks[index][1]) for index in local), len(texts))
-        columns = [*ValidationResult(False, 0.0, (0, 0, 0), 0, 0.0, "", 0.0).to_dict(), "worker_id"]
+        columns = [*RESULT_COLUMNS, "worker_id"]
         return pd.DataFrame([row for rows in results for row in rows], columns=columns)
 
     def _remote_chunk(

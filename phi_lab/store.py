@@ -40,11 +40,12 @@ One table, ``relations``, whose columns are :data:`COLUMNS`:
 ``id``             integer key, increasing and never reused (``AUTOINCREMENT``; may skip values)
 ``equation``       the text as typed (the first spelling added)
 ``normal_form``    the key (``UNIQUE``)
-``valid`` …        ``valid`` (0/1), ``kind``, ``confidence``, ``betti`` (JSON ``[b0, b1, b2]``),
-                   ``chi``, ``phi_coherence``, ``explanation``, ``checks`` (JSON list of
-                   ``{"name", "status", "detail"}``), ``catalog``: the verdict's fields
+``valid`` …        the verdict's fields :data:`VERDICT_FIELDS`, as in ``to_dict()`` and in its
+                   order: ``valid`` (0/1), ``confidence``, ``betti`` (JSON ``[b0, b1, b2]``),
+                   ``chi``, ``phi_coherence``, ``explanation``, ``kind``, ``mode`` (``auto``,
+                   ``physics`` or ``math``), ``checks`` (JSON list of ``{"name", "status",
+                   "detail"}``), ``catalog``, ``decided_by``, ``witness``, ``reading`` (JSON object)
 ``units``          JSON object: the declared units (canonical symbol → unit string)
-``mode``           ``auto``, ``physics`` or ``math``
 ``source``         ``"local"``, or the ``worker_id`` of the worker that validated it
 ``validated_at``   UTC ISO-8601 time the verdict was recorded (a verdict carries no time
                    of its own, so this is when it was added)
@@ -52,6 +53,9 @@ One table, ``relations``, whose columns are :data:`COLUMNS`:
 ``tags``           JSON list of strings (JSON rather than comma text, so a tag may
                    contain a comma)
 =================  ===================================================================
+
+A version-1 file (written before ``decided_by``, ``witness`` and ``reading`` were kept) is
+upgraded in place when it is opened: the three columns are added, empty (``reading`` ``{}``).
 
 Concurrency and durability
 --------------------------
@@ -69,8 +73,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import math
-import operator
 import os
 import sqlite3
 import threading
@@ -83,7 +85,7 @@ from typing import TYPE_CHECKING, Any
 
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import canonical_form
-from phi_lab.equations.verdict import Check, ValidationResult
+from phi_lab.equations.verdict import RESULT_COLUMNS, Check, ValidationResult
 from phi_lab.errors import BudgetExceededError, InputError, ParseError, PhiLabError
 
 if TYPE_CHECKING:
@@ -92,6 +94,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "SCHEMA_VERSION",
+    "VERDICT_FIELDS",
     "AddOutcome",
     "Entry",
     "MasterList",
@@ -100,58 +103,51 @@ __all__ = [
 ]
 
 #: Version of the file's schema, kept in ``PRAGMA user_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The fields of a :class:`~phi_lab.ValidationResult` kept in a row, with their SQL types:
+#: every field of the record except the per-run ones (``processing_time_ms``, ``device``),
+#: those a row recomputes from its text (``symbols``, ``error_column``, ``phi_reason``) and
+#: ``equation`` (a column of its own, before the key).
+_VERDICT_SQL = {
+    "valid": "INTEGER NOT NULL CHECK (valid IN (0, 1))",
+    "kind": "TEXT    NOT NULL",
+    "confidence": "REAL    NOT NULL",
+    "betti": "TEXT    NOT NULL",
+    "chi": "INTEGER NOT NULL",
+    "phi_coherence": "REAL    NOT NULL",
+    "explanation": "TEXT    NOT NULL",
+    "checks": "TEXT    NOT NULL",
+    "catalog": "TEXT",
+    "decided_by": "TEXT",
+    "witness": "TEXT",
+    "reading": "TEXT    NOT NULL DEFAULT '{}'",
+    "mode": "TEXT    NOT NULL",
+}
+#: The verdict's fields kept in a row, in the record's order (``RESULT_COLUMNS``).
+VERDICT_FIELDS = tuple(name for name in RESULT_COLUMNS if name in _VERDICT_SQL)
 #: Columns of the ``relations`` table, of :meth:`MasterList.to_frame` and of the CSV export, in order.
-COLUMNS = (
-    "id",
-    "equation",
-    "normal_form",
-    "valid",
-    "kind",
-    "confidence",
-    "betti",
-    "chi",
-    "phi_coherence",
-    "explanation",
-    "checks",
-    "catalog",
-    "units",
-    "mode",
-    "source",
-    "validated_at",
-    "note",
-    "tags",
-)
+COLUMNS = ("id", "equation", "normal_form", *VERDICT_FIELDS, "units", "source", "validated_at", "note", "tags")
 #: Columns held as JSON text in the file (and in the CSV export).
-_JSON_COLUMNS = frozenset({"betti", "checks", "units", "tags"})
+_JSON_COLUMNS = frozenset({"betti", "checks", "reading", "units", "tags"})
+#: Columns added by each schema version after the first (the upgrade path; types as in ``_COLUMN_SQL``).
+_ADDED_IN = {2: ("decided_by", "witness", "reading")}
 #: ``source`` of a verdict computed on this machine (the same value as ``WorkerClient``'s fallback).
 _LOCAL_SOURCE = "local"
 _MEMORY = ":memory:"
 
-_SCHEMA = (
-    """
-    CREATE TABLE IF NOT EXISTS relations (
-        id            INTEGER PRIMARY KEY AUTOINCREMENT,
-        equation      TEXT    NOT NULL,
-        normal_form   TEXT    NOT NULL UNIQUE,
-        valid         INTEGER NOT NULL CHECK (valid IN (0, 1)),
-        kind          TEXT    NOT NULL,
-        confidence    REAL    NOT NULL,
-        betti         TEXT    NOT NULL,
-        chi           INTEGER NOT NULL,
-        phi_coherence REAL    NOT NULL,
-        explanation   TEXT    NOT NULL,
-        checks        TEXT    NOT NULL,
-        catalog       TEXT,
-        units         TEXT    NOT NULL,
-        mode          TEXT    NOT NULL,
-        source        TEXT    NOT NULL,
-        validated_at  TEXT    NOT NULL,
-        note          TEXT,
-        tags          TEXT    NOT NULL
-    )
-    """,
-    f"PRAGMA user_version = {SCHEMA_VERSION}",
+_COLUMN_SQL = {
+    "id": "INTEGER PRIMARY KEY AUTOINCREMENT",
+    "equation": "TEXT    NOT NULL",
+    "normal_form": "TEXT    NOT NULL UNIQUE",
+    **_VERDICT_SQL,
+    "units": "TEXT    NOT NULL",
+    "source": "TEXT    NOT NULL",
+    "validated_at": "TEXT    NOT NULL",
+    "note": "TEXT",
+    "tags": "TEXT    NOT NULL",
+}
+_CREATE = "CREATE TABLE relations (\n{}\n)".format(
+    ",\n".join(f"    {name:<13} {_COLUMN_SQL[name]}" for name in COLUMNS)
 )
 _INSERT = (
     f"INSERT INTO relations ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))}) "
@@ -235,16 +231,19 @@ class Entry:
     equation: str
     normal_form: str
     valid: bool
-    kind: str
     confidence: float
     betti: tuple[int, int, int]
     chi: int
     phi_coherence: float
     explanation: str
+    kind: str
+    mode: str
     checks: tuple[Check, ...]
     catalog: str | None
+    decided_by: str | None
+    witness: str | None
+    reading: dict[str, str]
     units: dict[str, str]
-    mode: str
     source: str
     validated_at: datetime
     note: str | None
@@ -501,7 +500,7 @@ class MasterList:
     # -- the connection --------------------------------------------------------------------
 
     def _set_up(self) -> None:
-        """WAL, synchronous=NORMAL, and the schema when the file has none yet."""
+        """WAL, synchronous=NORMAL, and the schema: created when the file has none, upgraded when older."""
         with self._read() as connection:
             # WAL lets readers and one writer work at once; NORMAL syncs the WAL at checkpoints
             # rather than at every commit: a killed process loses no committed transaction and
@@ -527,8 +526,12 @@ class MasterList:
                 if others:
                     names = ", ".join(sorted(name for (name,) in others))
                     raise InputError(f"{self!r} is a SQLite file with other tables ({names}), not a master list")
-                for statement in _SCHEMA:
-                    connection.execute(statement)
+                connection.execute(_CREATE)
+            else:
+                for added in range(version + 1, SCHEMA_VERSION + 1):
+                    for name in _ADDED_IN[added]:
+                        connection.execute(f"ALTER TABLE relations ADD COLUMN {name} {_COLUMN_SQL[name]}")
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -626,7 +629,10 @@ def _row(
     if isinstance(result, ValidationResult):
         verdict, worker = result, None
     elif isinstance(result, Mapping):
-        verdict, worker = _verdict(result), result.get("worker_id")
+        missing = [name for name in ("equation", "kind") if name not in result]
+        if missing:
+            raise InputError(f"a result row needs the field {missing[0]!r} (rows are ValidationResult.to_dict())")
+        verdict, worker = ValidationResult.from_dict(result), result.get("worker_id")
     else:
         raise InputError(f"add a ValidationResult or its to_dict() row, not {type(result).__name__}")
     origin = source if source is not None else worker if worker is not None else _LOCAL_SOURCE
@@ -635,100 +641,34 @@ def _row(
     key = _normal_form(verdict.equation, declared)
     if verdict.kind == "unparseable":  # the text parses here, but not as it was validated (other units?)
         raise InputError(f"{verdict.equation!r} cannot go on the master list: its verdict says it does not parse")
-    return (
-        verdict.equation,
-        key,
-        int(verdict.valid),
-        verdict.kind,
-        verdict.confidence,
-        json.dumps(list(verdict.betti)),
-        verdict.chi,
-        verdict.phi_coherence,
-        verdict.explanation,
-        json.dumps([check.to_dict() for check in verdict.checks], ensure_ascii=False),
-        verdict.catalog,
-        units_json,
-        verdict.mode,
-        origin,
-        now,
-        note,
-        tags,
-    )
+    record = verdict.to_dict()
+    stored = {name: _stored(name, record[name]) for name in VERDICT_FIELDS}
+    values = {"equation": verdict.equation, "normal_form": key, **stored, "units": units_json, "source": origin}
+    values |= {"validated_at": now, "note": note, "tags": tags}
+    return tuple(values[column] for column in COLUMNS[1:])
 
 
-def _verdict(row: Mapping[str, Any]) -> ValidationResult:
-    """A ``to_dict()`` row (from a worker, JSON or a DataFrame) back as a checked ValidationResult."""
-    try:
-        valid = row["valid"]
-        if valid not in (True, False):
-            raise ValueError(f"'valid' is true or false, not {valid!r}")
-        equation = row["equation"]
-        if not isinstance(equation, str):
-            raise TypeError(f"'equation' is text, not {type(equation).__name__}")
-        betti = tuple(operator.index(value) for value in row["betti"])
-        if len(betti) != 3:
-            raise ValueError(f"'betti' has three numbers, not {len(betti)}")
-        catalog = row.get("catalog")
-        return ValidationResult(
-            valid=bool(valid),
-            confidence=float(row["confidence"]),
-            betti=(betti[0], betti[1], betti[2]),
-            chi=operator.index(row["chi"]),
-            phi_coherence=float(row["phi_coherence"]),
-            explanation=str(row["explanation"]),
-            processing_time_ms=float(row.get("processing_time_ms", 0.0)),
-            equation=equation,
-            kind=str(row["kind"]),
-            mode=str(row.get("mode", "auto")),
-            checks=tuple(Check(str(c["name"]), str(c["status"]), str(c["detail"])) for c in row.get("checks", ())),
-            catalog=catalog if isinstance(catalog, str) else None,  # None, or NaN from a DataFrame
-            decided_by=_text_or_none(row.get("decided_by")),
-            witness=_text_or_none(row.get("witness")),
-            reading=_reading(row.get("reading")),
-        )
-    except KeyError as exc:
-        raise InputError(f"a result row needs the field {exc.args[0]!r} (rows are ValidationResult.to_dict())") from exc
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"not a usable result row: {exc}") from exc
-
-
-def _reading(value: object) -> Mapping[str, str]:
-    """The ``reading`` of a row: a mapping of text to text, or empty (absent, ``None``, NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return {}
-    if not isinstance(value, Mapping):
-        raise TypeError(f"'reading' maps names to descriptions, not {type(value).__name__}")
-    return dict(value)
-
-
-def _text_or_none(value: object) -> str | None:
-    """A text field of a row, or ``None`` (also for NaN, which a DataFrame puts for a missing value)."""
-    return value if isinstance(value, str) else None
+def _stored(column: str, value: Any) -> Any:
+    """A value as the file keeps it: JSON text for the JSON columns, 0/1 for ``valid``."""
+    if column in _JSON_COLUMNS:
+        return json.dumps(value, ensure_ascii=False)
+    return int(value) if column == "valid" else value
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
-    values = dict(zip(COLUMNS, row, strict=True))
-    b0, b1, b2 = json.loads(values["betti"])
-    return Entry(
-        id=values["id"],
-        equation=values["equation"],
-        normal_form=values["normal_form"],
-        valid=bool(values["valid"]),
-        kind=values["kind"],
-        confidence=values["confidence"],
-        betti=(b0, b1, b2),
-        chi=values["chi"],
-        phi_coherence=values["phi_coherence"],
-        explanation=values["explanation"],
-        checks=tuple(Check(**check) for check in json.loads(values["checks"])),
-        catalog=values["catalog"],
-        units=json.loads(values["units"]),
-        mode=values["mode"],
-        source=values["source"],
-        validated_at=datetime.fromisoformat(values["validated_at"]),
-        note=values["note"],
-        tags=tuple(json.loads(values["tags"])),
-    )
+    values = {
+        column: json.loads(value) if column in _JSON_COLUMNS else value
+        for column, value in zip(COLUMNS, row, strict=True)
+    }
+    b0, b1, b2 = values["betti"]
+    values |= {
+        "valid": bool(values["valid"]),
+        "betti": (b0, b1, b2),
+        "checks": tuple(Check(**check) for check in values["checks"]),
+        "validated_at": datetime.fromisoformat(values["validated_at"]),
+        "tags": tuple(values["tags"]),
+    }
+    return Entry(**values)
 
 
 def _csv_value(column: str, value: object) -> object:

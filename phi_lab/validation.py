@@ -32,7 +32,7 @@ from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.readings import Interpretation, denominator_reading, interpret
 from phi_lab.equations.syntax import Syntax
 from phi_lab.equations.topology import Topology, topology
-from phi_lab.equations.verdict import INVALID_KINDS, Check, NumericReport, ValidationResult, judge
+from phi_lab.equations.verdict import INVALID_KINDS, RESULT_COLUMNS, Check, NumericReport, ValidationResult, judge
 from phi_lab.errors import ParseError
 from phi_lab.options import check_mode
 
@@ -143,8 +143,7 @@ def validate_many(
     check_mode(mode)
     declared = normalize_units(units)
     results = validate_each(list(equations), declared, mode, resolve_device(device), progress=progress)
-    columns = list(ValidationResult(False, 0.0, (0, 0, 0), 0, 0.0, "", 0.0).to_dict())
-    return pd.DataFrame([result.to_dict() for result in results], columns=columns)
+    return pd.DataFrame([result.to_dict() for result in results], columns=list(RESULT_COLUMNS))
 
 
 def validate_each(

@@ -11,13 +11,24 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import phi_lab as pl
-from phi_lab.store import COLUMNS, SCHEMA_VERSION, AddOutcome, MasterList, default_path, normal_form
+from phi_lab.equations.verdict import RESULT_COLUMNS
+from phi_lab.store import (
+    COLUMNS,
+    SCHEMA_VERSION,
+    VERDICT_FIELDS,
+    AddOutcome,
+    Entry,
+    MasterList,
+    default_path,
+    normal_form,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 #: How long a helper process may take for anything (it imports torch first, ~2 s).
@@ -223,6 +234,75 @@ def test_bad_rows_are_input_errors(master: MasterList) -> None:
     with pytest.raises(pl.InputError):
         master.add("x = 1")  # type: ignore[arg-type]
     assert len(master) == 0
+
+
+# -- the record and the schema ---------------------------------------------------------------------
+
+
+def test_rows_derive_from_the_verdict_record() -> None:
+    kept_elsewhere = {"equation"}
+    per_run_or_recomputed = {"processing_time_ms", "device", "symbols", "error_column", "phi_reason"}
+    # A field added to the record fails here until the store decides whether a row keeps it.
+    assert set(RESULT_COLUMNS) == set(VERDICT_FIELDS) | kept_elsewhere | per_run_or_recomputed
+    assert tuple(item.name for item in fields(Entry)) == COLUMNS
+
+
+def test_witness_reading_and_method_are_kept(master: MasterList) -> None:
+    fall = check("v = sqrt(2gh)")
+    square = check("x**2 = 2")
+    assert square.witness is not None and square.decided_by is not None
+    for result in (fall, square):
+        entry = master.get(master.add(result).id)
+        assert entry is not None
+        assert (entry.decided_by, entry.witness, entry.reading) == (
+            result.decided_by,
+            result.witness,
+            dict(result.reading),
+        )
+    frame = master.to_frame()
+    assert frame["reading"].tolist() == [dict(fall.reading), {}]
+    assert frame["witness"].tolist()[1] == square.witness
+
+
+#: The schema of version 1, as phi_lab wrote it before decided_by, witness and reading were kept.
+_VERSION_1 = """
+CREATE TABLE relations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, equation TEXT NOT NULL, normal_form TEXT NOT NULL UNIQUE,
+    valid INTEGER NOT NULL CHECK (valid IN (0, 1)), kind TEXT NOT NULL, confidence REAL NOT NULL,
+    betti TEXT NOT NULL, chi INTEGER NOT NULL, phi_coherence REAL NOT NULL, explanation TEXT NOT NULL,
+    checks TEXT NOT NULL, catalog TEXT, units TEXT NOT NULL, mode TEXT NOT NULL, source TEXT NOT NULL,
+    validated_at TEXT NOT NULL, note TEXT, tags TEXT NOT NULL
+);
+INSERT INTO relations (equation, normal_form, valid, kind, confidence, betti, chi, phi_coherence,
+    explanation, checks, catalog, units, mode, source, validated_at, note, tags)
+VALUES ('x = 1', '=(x,1)', 1, 'relation', 0.9, '[1, 0, 0]', 1, 0.0, 'Valid.', '[]', NULL, '{}',
+    'math', 'local', '2026-01-02T03:04:05.000+00:00', 'kept', '["old"]');
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.executescript(_VERSION_1)
+    connection.close()
+    with MasterList(path) as master:
+        old = master.get("=(x,1)")
+        assert old is not None
+        assert (old.equation, old.note, old.tags, old.mode) == ("x = 1", "kept", ("old",), "math")
+        assert (old.decided_by, old.witness, old.reading) == (None, None, {})
+        added = master.add(check("x**2 = 2"))
+        entry = master.get(added.id)
+        assert entry is not None and entry.witness is not None
+        assert list(master.to_frame().columns) == list(COLUMNS)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    finally:
+        connection.close()
+    assert integrity(path) == "ok"
+    with MasterList(path) as again:  # reopening the upgraded file changes nothing
+        assert len(again) == 2
 
 
 def test_remove_and_set_note(master: MasterList) -> None:

@@ -42,13 +42,16 @@ dimensions agree under it, so that agreement weighs less than under the conventi
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, get_args
 
 from phi_lab.equations.dimensions import DimensionReport
 from phi_lab.equations.names import list_names
+from phi_lab.errors import InputError
 
 __all__ = [
     "CHECK_NAMES",
@@ -57,30 +60,47 @@ __all__ = [
     "KINDS",
     "MAX_CONFIDENCE",
     "NUMERIC_KINDS",
+    "RESULT_COLUMNS",
     "SAMPLED_CAP",
     "Check",
+    "CheckName",
+    "CheckStatus",
+    "DecidedBy",
+    "Kind",
+    "NumericKind",
     "NumericReport",
     "ValidationResult",
     "combine_evidence",
     "judge",
 ]
 
-#: Stable names of the checks, in the order they are reported.
-CHECK_NAMES = ("syntax", "dimensions", "numeric", "catalog")
+#: The name of a check (the HTTP models share these ``Literal`` types).
+CheckName = Literal["syntax", "dimensions", "numeric", "catalog"]
+#: A check's outcome.
+CheckStatus = Literal["pass", "fail", "skip"]
 #: What the numeric check can conclude about a parsed equation or system.
-NUMERIC_KINDS = ("identity", "relation", "contradiction", "no_solution", "inconsistent", "undecided")
+NumericKind = Literal["identity", "relation", "contradiction", "no_solution", "inconsistent", "undecided"]
 #: Every value ``ValidationResult.kind`` can take.
-KINDS = (*NUMERIC_KINDS, "not_an_equation", "unparseable")
+Kind = Literal[NumericKind, "not_an_equation", "unparseable"]
+#: How a numeric conclusion was reached, strongest first (see the module docstring).
+DecidedBy = Literal["exact", "interval", "high-precision", "sampled"]
+
+#: Stable names of the checks, in the order they are reported.
+CHECK_NAMES: tuple[str, ...] = get_args(CheckName)
+#: The kinds the numeric check concludes, in order.
+NUMERIC_KINDS: tuple[str, ...] = get_args(NumericKind)
+#: Every kind, in order (the numeric ones first).
+KINDS: tuple[str, ...] = get_args(Kind)
 #: Numeric conclusions that make an equation invalid.
 INVALID_KINDS = frozenset({"contradiction", "no_solution", "inconsistent", "undecided"})
-#: How a numeric conclusion was reached, strongest first (see the module docstring).
-DECIDED_BY = ("exact", "interval", "high-precision", "sampled")
+#: The decision methods, strongest first.
+DECIDED_BY: tuple[str, ...] = get_args(DecidedBy)
 #: Confidence never reaches 1: a check is evidence, not proof.
 MAX_CONFIDENCE = 0.99
 #: A verdict whose numeric part rests on double-precision samples alone stays below 0.9,
 #: whatever else supports it (unless declared units alone decide it).
 SAMPLED_CAP = 0.85
-_STATUSES = ("pass", "fail", "skip")
+_STATUSES: tuple[str, ...] = get_args(CheckStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +176,55 @@ class ValidationResult:
                 return check
         raise KeyError(name)
 
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> ValidationResult:
+        """The record back from a :meth:`to_dict` row (JSON, a worker's answer, a DataFrame row),
+        checked: a missing extra takes its default (NaN from a DataFrame counts as missing);
+        a missing original field, or a value of the wrong type, is an
+        :class:`~phi_lab.errors.InputError` that names it.  Keys it does not know (a worker's
+        ``worker_id``) are ignored."""
+        try:
+            valid = row["valid"]
+            if valid not in (True, False):
+                raise ValueError(f"'valid' is true or false, not {valid!r}")
+            betti = tuple(operator.index(value) for value in row["betti"])
+            if len(betti) != 3:
+                raise ValueError(f"'betti' has three numbers, not {len(betti)}")
+            equation = _present(row, "equation", "")
+            if not isinstance(equation, str):
+                raise TypeError(f"'equation' is text, not {type(equation).__name__}")
+            column = _present(row, "error_column", None)
+            return cls(
+                valid=bool(valid),
+                confidence=float(row["confidence"]),
+                betti=(betti[0], betti[1], betti[2]),
+                chi=operator.index(row["chi"]),
+                phi_coherence=float(row["phi_coherence"]),
+                explanation=str(row["explanation"]),
+                processing_time_ms=float(_present(row, "processing_time_ms", 0.0)),
+                equation=equation,
+                kind=str(_present(row, "kind", "unparseable")),
+                mode=str(_present(row, "mode", "auto")),
+                checks=tuple(
+                    Check(str(check["name"]), str(check["status"]), str(check["detail"]))
+                    for check in _present(row, "checks", ())
+                ),
+                catalog=_text(_present(row, "catalog", None)),
+                symbols=tuple(str(name) for name in _present(row, "symbols", ())),
+                device=str(_present(row, "device", "cpu")),
+                phi_reason=str(_present(row, "phi_reason", "")),
+                error_column=None if column is None else operator.index(column),
+                decided_by=_text(_present(row, "decided_by", None)),
+                witness=_text(_present(row, "witness", None)),
+                reading=_reading(_present(row, "reading", {})),
+            )
+        except KeyError as exc:
+            raise InputError(
+                f"a result row needs the field {exc.args[0]!r} (rows are ValidationResult.to_dict())"
+            ) from exc
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"not a usable result row: {exc}") from exc
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the seven original fields first, then the extras."""
         return {
@@ -179,6 +248,32 @@ class ValidationResult:
             "witness": self.witness,
             "reading": dict(self.reading),
         }
+
+
+#: The fields of a verdict, in the order of :meth:`ValidationResult.to_dict` (the seven original
+#: worker API fields first): the columns of ``validate_many``'s frames and of the HTTP answer.
+RESULT_COLUMNS: tuple[str, ...] = tuple(item.name for item in fields(ValidationResult))
+
+
+def _present(row: Mapping[str, Any], name: str, default: Any) -> Any:
+    """``row[name]``, or ``default`` when it is missing, ``None`` or NaN (a DataFrame's missing value)."""
+    value = row.get(name)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return default
+    return value
+
+
+def _reading(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"'reading' maps names to descriptions, not {type(value).__name__} {value!r}")
+    return {str(name): str(meaning) for name, meaning in value.items()}
+
+
+def _text(value: Any) -> str | None:
+    """Optional text: ``None`` or a string, nothing else."""
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"expected text or nothing, not {type(value).__name__} {value!r}")
 
 
 def combine_evidence(weights: Sequence[float]) -> float:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from phi_lab.equations.verdict import CheckName, CheckStatus, DecidedBy, Kind
 from phi_lab.options import Mode
 
 __all__ = [
@@ -51,13 +52,14 @@ class BatchRequest(BaseModel):
 class CheckBody(BaseModel):
     """One check of a verdict."""
 
-    name: Literal["syntax", "dimensions", "numeric", "catalog"]
-    status: Literal["pass", "fail", "skip"]
+    name: CheckName
+    status: CheckStatus
     detail: str
 
 
 class ValidationBody(BaseModel):
-    """A verdict: the original API's seven fields first, then the extras and the worker's id."""
+    """A verdict: the fields of :class:`~phi_lab.ValidationResult` in its order (the original API's
+    seven first, then the extras), and the worker's id; a parity test keeps the two equal."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -106,16 +108,7 @@ class ValidationBody(BaseModel):
     explanation: str
     processing_time_ms: float
     equation: str
-    kind: Literal[
-        "identity",
-        "relation",
-        "contradiction",
-        "no_solution",
-        "inconsistent",
-        "undecided",
-        "not_an_equation",
-        "unparseable",
-    ]
+    kind: Kind
     mode: Mode
     checks: list[CheckBody]
     catalog: str | None
@@ -123,7 +116,7 @@ class ValidationBody(BaseModel):
     device: str
     phi_reason: str
     error_column: int | None
-    decided_by: Literal["exact", "interval", "high-precision", "sampled"] | None = Field(
+    decided_by: DecidedBy | None = Field(
         None, description="how the numeric verdict was reached: exact or interval (proofs), high-precision, sampled"
     )
     witness: str | None = Field(None, description="a solution, when one was found and confirmed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from itertools import combinations
 
 import pytest
@@ -10,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phi_lab.equations.dimensions import DimensionReport
-from phi_lab.equations.verdict import MAX_CONFIDENCE, Check, NumericReport, ValidationResult, combine_evidence, judge
+from phi_lab.equations.verdict import (
+    MAX_CONFIDENCE,
+    RESULT_COLUMNS,
+    Check,
+    NumericReport,
+    ValidationResult,
+    combine_evidence,
+    judge,
+)
+from phi_lab.errors import InputError
 
 SEED_FIELDS = ["valid", "confidence", "betti", "chi", "phi_coherence", "explanation", "processing_time_ms"]
 
@@ -127,3 +137,67 @@ def test_to_dict_puts_the_seed_fields_first_with_their_types() -> None:
     assert isinstance(data["processing_time_ms"], float)
     with pytest.raises(KeyError):
         result.check("syntax")
+
+
+# -- the record, once: columns, to_dict and from_dict --------------------------------------------
+
+
+def test_result_columns_are_the_fields_of_to_dict_in_order() -> None:
+    result = ValidationResult(True, 0.93, (1, 0, 0), 1, 0.0, "Valid.", 0.4, kind="relation")
+    assert tuple(result.to_dict()) == RESULT_COLUMNS
+    assert RESULT_COLUMNS[:7] == tuple(SEED_FIELDS)
+
+
+def test_from_dict_inverts_to_dict_through_json() -> None:
+    result = ValidationResult(
+        True,
+        0.95,
+        (1, 1, 0),
+        0,
+        0.25,
+        "Valid: a relation.",
+        1.5,
+        equation="v = sqrt(2gh)",
+        kind="relation",
+        mode="physics",
+        checks=(Check("syntax", "pass", "parsed"), Check("numeric", "pass", "solved for v [exact]")),
+        catalog="Free fall",
+        symbols=("g", "h", "v"),
+        phi_reason="nothing ties it to φ",
+        error_column=None,
+        decided_by="exact",
+        witness="v = 2 (with g = 1, h = 2)",
+        reading={"h": "a height (length)"},
+    )
+    row = json.loads(json.dumps(result.to_dict())) | {"worker_id": "host-1"}  # an unknown key is ignored
+    assert ValidationResult.from_dict(row) == result
+    assert ValidationResult.from_dict(row).reading == {"h": "a height (length)"}
+
+
+def test_from_dict_reads_a_dataframe_row_with_missing_values() -> None:
+    seed_only = {"valid": False, "confidence": 0.99, "betti": [1, 0, 0], "chi": 1, "phi_coherence": 0.0}
+    seed_only |= {"explanation": "Does not parse.", "processing_time_ms": 0.1}
+    result = ValidationResult.from_dict(seed_only | {"catalog": math.nan, "reading": None, "witness": math.nan})
+    assert (result.catalog, result.witness, dict(result.reading)) == (None, None, {})
+    assert (result.kind, result.mode, result.checks) == ("unparseable", "auto", ())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"betti": None}, "usable"),
+        ({"betti": [1, 0]}, "three numbers"),
+        ({"valid": "yes"}, "true or false"),
+        ({"chi": 1.5}, "usable"),
+        ({"kind": "nonsense"}, "unknown kind"),
+        ({"catalog": 3}, "text or nothing"),
+        ({"reading": ["h"]}, "maps names"),
+        ({"checks": [{"name": "syntax"}]}, "needs the field 'status'"),
+    ],
+)
+def test_from_dict_names_what_is_wrong(change: dict[str, object], message: str) -> None:
+    row = ValidationResult(True, 0.93, (1, 0, 0), 1, 0.0, "Valid.", 0.4, kind="relation").to_dict()
+    with pytest.raises(InputError, match=message):
+        ValidationResult.from_dict(row | change)
+    with pytest.raises(InputError, match="needs the field 'confidence'"):
+        ValidationResult.from_dict({key: value for key, value in row.items() if key != "confidence"})

@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import phi_lab as pl
+from phi_lab.equations.verdict import CHECK_NAMES, KINDS, RESULT_COLUMNS, ValidationResult
 from phi_lab.server import Settings, create_app
+from phi_lab.server.models import ValidationBody
 
 SEED_FIELDS = ["valid", "confidence", "betti", "chi", "phi_coherence", "explanation", "processing_time_ms"]
 
@@ -220,3 +222,16 @@ def test_page_for_people_outside_jupyter(client: TestClient) -> None:
     assert '<input id="equation"' in page and '<button id="validate"' in page
     assert 'fetch("validate"' in page  # relative, so it works behind a balancer's path prefix too
     assert "/" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_response_model_is_the_verdict_record(client: TestClient) -> None:
+    """One parity test between the record and the HTTP contract: same fields, same order, same
+    vocabularies, in the model and in the published OpenAPI schema."""
+    assert tuple(ValidationBody.model_fields) == (*RESULT_COLUMNS, "worker_id")
+    spec = client.get("/openapi.json").json()["components"]["schemas"]
+    assert tuple(spec["ValidationBody"]["properties"]) == (*RESULT_COLUMNS, "worker_id")
+    assert tuple(spec["ValidationBody"]["properties"]["kind"]["enum"]) == KINDS
+    assert tuple(spec["CheckBody"]["properties"]["name"]["enum"]) == CHECK_NAMES
+    answer = client.post("/validate", json={"equation": "x**2 = 2"}).json()
+    assert tuple(answer) == (*RESULT_COLUMNS, "worker_id")
+    assert ValidationResult.from_dict(answer).witness == answer["witness"]
