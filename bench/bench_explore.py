@@ -13,7 +13,8 @@ string, which none of the tools should explain):
   :data:`OPERATIONS` up to complexity :data:`CLOSED_FORM_COMPLEXITY`, stopped by the time
   budget (the same for every target): the seconds into the search of the first *exact* hit
   (verified at 50 digits, relative error below 1e-40), the simplest exact expression, how many
-  exact hits (and inexact ones within the search's 1e-9 tolerance) the budget found,
+  distinct exact forms (and near misses within the search's 1e-9 tolerance, each closer than
+  every simpler hit) the budget found,
   candidates evaluated and why the search stopped;
 * (b) :func:`phi_lab.exploration.find_equations` over the same leaves (plus ``x``) and
   operations, with its default complexity limits and the same budget: the first exact
@@ -387,12 +388,14 @@ def print_report(report: dict[str, Any]) -> None:
         )
     print()
     print(
-        "(a) 1st: seconds into the search of the first exact hit; ex/near: exact hits / inexact ones within 1e-9; "
+        "(a) 1st: seconds into the search of the first exact hit; ex/near: distinct exact forms / near misses "
+        "(each closer than every simpler hit); "
         "cand.: candidates evaluated; stop: why it stopped (time or max_c[omplexity])"
     )
     print(
-        "(b) 1st: likewise for equations; exact: exact equations (rearrangements such as x/pi = 1 included; "
-        "dressed-up ones such as exp(x) = exp(pi) are left out by the search); lv: side-complexity levels "
+        "(b) 1st: likewise for equations; exact: distinct exact relations (rearrangements such as x/pi = 1 "
+        "are variants of x = pi; dressed-up ones such as exp(x) = exp(pi) are left out by the search); "
+        "lv: side-complexity levels "
         "finished (pairs come from finished levels only); stop: as for (a)"
     )
     print()

@@ -25,7 +25,8 @@ from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import ProgressCallback
 from phi_lab.compute.equation_search import EquationHit, search_equations
 from phi_lab.compute.identities import find_identities
-from phi_lab.equations.syntax import Node
+from phi_lab.equations.forms import relation_key
+from phi_lab.equations.syntax import Node, Operation, walk
 from phi_lab.equations.verdict import ValidationResult
 from phi_lab.validation import validate_each
 
@@ -49,6 +50,8 @@ EQUATION_COLUMNS = (
     "chi",
     "phi_coherence",
     "catalog",
+    "group_size",
+    "variants",
 )
 
 
@@ -79,16 +82,22 @@ def find_equations(
     Parameters
     ----------
     max_results:
-        Rows returned (and validated) at most.
+        Rows (distinct relations) returned, and validated, at most.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`EQUATION_COLUMNS`: the equation's text, complexity, the relative
         distance from the target to its root (``error``, ``digits``, ``exact``) and the
-        verdict of :func:`phi_lab.validate` in math mode (with how it was decided).  Ranked exact first, then by
-        complexity, error and text.  ``attrs`` holds ``stopped``, ``levels``, ``candidates``,
-        ``pool``, ``pairs``, ``seconds``, ``device`` and ``found_after_s`` (per equation).
+        verdict of :func:`phi_lab.validate` in math mode (with how it was decided).  One row per
+        relation: equations whose sides' differences agree up to a nonzero factor once
+        denominators are cleared (``x^2 = x + 1``, ``x^2 - x = 1``, ``x - 1 = 1/x``:
+        :func:`phi_lab.equations.forms.relation_key`) are one group, shown by its simplest
+        member (least complex, then without division, then with the smaller left side);
+        ``group_size`` counts the group and ``variants`` holds the other members.  Ranked exact
+        first, then by complexity, error and text.  ``attrs`` holds ``stopped``, ``levels``,
+        ``candidates``, ``pool``, ``pairs``, ``seconds``, ``device``, ``hits`` (equations
+        found, all groups) and ``found_after_s`` (per row, its group's first).
 
     Raises
     ------
@@ -113,13 +122,23 @@ def find_equations(
         max_pool=max_pool,
         cancel=cancel,
     )
-    shown = search.hits[:max_results]
+    groups: dict[str, list[EquationHit]] = {}
+    for hit in search.hits:  # ranked: a group's first hit is its best
+        groups.setdefault(relation_key(hit.left.node, hit.right.node, variable), []).append(hit)
+    shown = [sorted(group, key=_simplest) for group in list(groups.values())[:max_results]]
     # One device batch for the numeric checks of all the rows, as validate_many does.
-    verdicts = validate_each([hit.text for hit in shown], {}, "math", resolve_device(device))
-    rows = [_row(hit, verdict) for hit, verdict in zip(shown, verdicts, strict=True)]
+    verdicts = validate_each([group[0].text for group in shown], {}, "math", resolve_device(device))
+    rows = [_row(group, verdict) for group, verdict in zip(shown, verdicts, strict=True)]
     frame = pandas.DataFrame(rows, columns=list(EQUATION_COLUMNS))
     frame = frame.astype(
-        {"complexity": "int64", "error": "float64", "digits": "int64", "exact": "bool", "valid": "bool"}
+        {
+            "complexity": "int64",
+            "error": "float64",
+            "digits": "int64",
+            "exact": "bool",
+            "valid": "bool",
+            "group_size": "int64",
+        }
     )
     frame.attrs.update(
         stopped=search.stopped,
@@ -129,12 +148,31 @@ def find_equations(
         pairs=search.pairs,
         seconds=search.seconds,
         device=search.device,
-        found_after_s={hit.text: hit.found_after_s for hit in shown},
+        hits=len(search.hits),
+        found_after_s={group[0].text: min(hit.found_after_s for hit in group) for group in shown},
     )
     return frame
 
 
-def _row(hit: EquationHit, result: ValidationResult) -> tuple[Any, ...]:
+def _simplest(hit: EquationHit) -> tuple[bool, int, float, bool, int, int, str]:
+    """How a group's member is chosen to show it: exact, least complex, least error, no division,
+    smaller left side (``x^2 = x + 1`` before ``x^2 - x = 1``), shorter, then by text."""
+    divides = any(
+        isinstance(node, Operation) and node.op == "div" for side in (hit.left, hit.right) for node in walk(side.node)
+    )
+    return (
+        not hit.exact,
+        hit.complexity,
+        0.0 if hit.exact else hit.error,
+        divides,
+        hit.left.complexity,
+        len(hit.text),
+        hit.text,
+    )
+
+
+def _row(group: list[EquationHit], result: ValidationResult) -> tuple[Any, ...]:
+    hit = group[0]
     return (
         hit.text,
         hit.complexity,
@@ -149,4 +187,6 @@ def _row(hit: EquationHit, result: ValidationResult) -> tuple[Any, ...]:
         result.chi,
         result.phi_coherence,
         result.catalog,
+        len(group),
+        tuple(member.text for member in group[1:]),
     )

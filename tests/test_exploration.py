@@ -17,13 +17,18 @@ def equations() -> pandas.DataFrame:
 def test_phi_equations_are_validated(equations: pandas.DataFrame) -> None:
     assert tuple(equations.columns) == EQUATION_COLUMNS
     rows = equations.set_index("equation")
-    for text in ("x^2 = x + 1", "x - 1 = 1/x", "x^3 = 2*x + 1"):
+    for text in ("x^2 = x + 1", "x^3 = 2*x + 1", "x = sqrt(x + 1)"):
         row = rows.loc[text]
         assert bool(row["exact"]) and bool(row["valid"]) and row["kind"] == "relation"
         verdict = pl.validate(text, mode="math")
         assert (row["confidence"], row["betti"], row["chi"]) == (verdict.confidence, verdict.betti, verdict.chi)
         assert row["phi_coherence"] == verdict.phi_coherence
     assert rows.loc["x^2 = x + 1", "betti"] == (1, 1, 0)
+    # Rewrites of one relation are one row, shown by its simplest member; other relations stay apart.
+    assert {"x - 1 = 1/x", "x^2 - x = 1", "1/(x - 1) = x"} <= set(rows.loc["x^2 = x + 1", "variants"])
+    assert rows.loc["x^2 = x + 1", "group_size"] == 1 + len(rows.loc["x^2 = x + 1", "variants"])
+    shown_and_variants = [text for row in equations.itertuples() for text in (row.equation, *row.variants)]
+    assert len(shown_and_variants) == len(set(shown_and_variants)) == equations["group_size"].sum()
     assert equations["valid"].all()
     assert set(equations.attrs["found_after_s"]) == set(equations["equation"])
     assert equations.attrs["stopped"] == "max_complexity"

@@ -7,15 +7,25 @@ device batches, deduplication by value, budgets), and checks the ones close to t
 
 Hits
     Every candidate within ``tolerance`` (relative, in double precision) of the target is a
-    hit, *before* deduplication, so equal forms such as ``(1 + sqrt(5))/2`` and
-    ``2/(sqrt(5) - 1)`` are both reported.  Each hit is re-evaluated from its tree at 50 digits;
-    it is exact when its relative error is below 1e-40 (a float target, known to about 16
-    digits, can therefore never give an exact hit: pass a string of digits, an mpmath value or a
-    syntax tree instead).
+    hit, *before* deduplication by value, so different constructions of one number such as
+    ``(1 + sqrt(5))/2`` and ``2/(sqrt(5) - 1)`` are both reported.  Each hit is re-evaluated
+    from its tree at 50 digits; it is exact when its relative error is below 1e-40 (a float
+    target, known to about 16 digits, can therefore never give an exact hit: pass a string of
+    digits, an mpmath value or a syntax tree instead).  A hit with a part too small to change
+    its value at that precision (``pi + 1/exp(exp(5))``: see
+    :func:`~phi_lab.compute.enumeration.has_negligible_part`) is dropped, since its 50-digit
+    error says nothing about it.
+
+Forms
+    Hits that are spellings of one form (``pi``, ``1*pi``, ``exp(log(pi))``, ``2*pi/2``:
+    equal under SymPy's automatic canonicalisation, :func:`phi_lab.equations.forms.form_key`)
+    are one row: the simplest spelling, the group's size and the other spellings
+    (``variants``).  ``max_results`` counts rows, that is distinct forms.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -32,6 +42,7 @@ from phi_lab.compute.enumeration import (
     Candidate,
     ProgressCallback,
     correct_digits,
+    has_negligible_part,
     precise_value,
     read_leaves,
     read_operations,
@@ -41,6 +52,7 @@ from phi_lab.compute.enumeration import (
 )
 from phi_lab.compute.pool import grow
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
+from phi_lab.equations.forms import form_key
 from phi_lab.equations.syntax import Node
 
 if TYPE_CHECKING:
@@ -49,7 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["BINARY_OPERATIONS", "COLUMNS", "UNARY_OPERATIONS", "find_closed_forms"]
 
 #: The columns of the frame :func:`find_closed_forms` returns, in order.
-COLUMNS = ("expression", "complexity", "value", "error", "digits", "exact")
+COLUMNS = ("expression", "complexity", "value", "error", "digits", "exact", "group_size", "variants")
 
 
 def find_closed_forms(
@@ -82,7 +94,7 @@ def find_closed_forms(
     max_complexity:
         The most complex level searched (see :mod:`phi_lab.compute.enumeration` for the count).
     max_results:
-        Rows returned at most.
+        Rows (distinct forms) returned at most.
     time_budget_s:
         Seconds after which the search stops (checked between blocks) with what it found.
     device:
@@ -104,12 +116,14 @@ def find_closed_forms(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`, ranked exact first, then by complexity, error (inexact hits)
-        and text.
+        Columns :data:`COLUMNS`, one row per distinct form (its simplest spelling; ``variants``
+        is a tuple of the other spellings found, simplest first, and ``group_size`` counts
+        them all), ranked exact first, then by complexity, error (inexact hits) and text.
         ``attrs`` holds ``stopped`` (``"max_complexity"``, ``"time"``, ``"memory"`` or
         ``"cancelled"``), ``levels`` (complexity levels finished), ``candidates`` (evaluated),
-        ``pool`` (kept), ``seconds``, ``device`` and ``found_after_s`` (for each returned
-        expression, the seconds into the search when it was first evaluated).
+        ``pool`` (kept), ``seconds``, ``device``, ``hits`` (spellings found, all forms) and
+        ``found_after_s`` (for each returned form, the seconds into the search when its first
+        spelling was evaluated).
 
     Raises
     ------
@@ -150,7 +164,7 @@ def find_closed_forms(
             inspect=inspect,
             progress=report,
         )
-    frame = _frame(hits, goal, arithmetic, max_results)
+    frame, found_after_s = _frame(hits, goal, arithmetic, max_results)
     frame.attrs.update(
         stopped=pool.stopped,
         levels=len(pool.levels) - 1,
@@ -158,29 +172,54 @@ def find_closed_forms(
         pool=pool.size,
         seconds=budget.elapsed(),
         device=str(resolved),
-        found_after_s={text: hits[text][1] for text in frame["expression"]},
+        hits=len(hits),
+        found_after_s=found_after_s,
     )
     return frame
 
 
 def _frame(
     hits: dict[str, tuple[Candidate, float]], goal: Any, arithmetic: MpArithmetic, max_results: int
-) -> pandas.DataFrame:
-    """Verify every hit at 50 digits and rank them (private)."""
+) -> tuple[pandas.DataFrame, dict[str, float]]:
+    """Verify every hit at 50 digits, group the spellings of one form, rank the forms (private)."""
     import pandas
 
     ctx = arithmetic.context
     magnitude = abs(goal) or ctx.mpf(1)
-    rows: list[tuple[str, int, float, float, int, bool]] = []
-    for text, (candidate, _) in hits.items():
+    spellings: list[tuple[str, int, float, float, int, bool, float]] = []
+    for text, (candidate, found) in hits.items():
         try:
             value = precise_value(candidate.node, arithmetic)
+            if has_negligible_part(candidate.node, arithmetic):
+                continue
         except Undefined:
             continue
         error = abs(value - goal) / magnitude
         digits = correct_digits(error)
-        rows.append((text, candidate.complexity, float(ctx.re(value)), float(error), digits, bool(error < EXACT)))
-    # Exact hits by complexity and text (their errors are rounding noise below 1e-40).
-    rows.sort(key=lambda row: (not row[5], row[1], 0.0 if row[5] else row[3], row[0]))
-    frame = pandas.DataFrame(rows[:max_results], columns=list(COLUMNS))
-    return frame.astype({"complexity": "int64", "value": "float64", "error": "float64", "digits": "int64"})
+        exact = bool(error < EXACT)
+        spellings.append((text, candidate.complexity, float(ctx.re(value)), float(error), digits, exact, found))
+    spellings.sort(key=_rank)
+    groups: dict[str, list[tuple[str, int, float, float, int, bool, float]]] = {}
+    best_simpler = best_here = math.inf  # the least error below the current complexity, and at it
+    level = 0
+    for row in sorted(spellings, key=lambda row: (row[1], row[3])):
+        if row[1] != level:
+            level, best_simpler = row[1], min(best_simpler, best_here)
+        best_here = min(best_here, row[3])
+        if row[5] or row[3] < best_simpler:  # exact, or a near miss closer than every simpler hit
+            groups.setdefault(form_key(hits[row[0]][0].node), []).append(row)
+    groups = dict(sorted(groups.items(), key=lambda item: _rank(item[1][0])))
+    shown = list(groups.values())[:max_results]
+    rows = [(*group[0][:6], len(group), tuple(row[0] for row in group[1:])) for group in shown]
+    frame = pandas.DataFrame(rows, columns=list(COLUMNS))
+    frame = frame.astype(
+        {"complexity": "int64", "value": "float64", "error": "float64", "digits": "int64", "group_size": "int64"}
+    )
+    return frame, {group[0][0]: min(row[6] for row in group) for group in shown}
+
+
+def _rank(row: tuple[str, int, float, float, int, bool, float]) -> tuple[bool, int, float, int, str]:
+    """Exact hits by complexity, length and text (their errors are rounding noise below 1e-40),
+    then near misses by complexity and error."""
+    text, complexity, _, error, _, exact, _ = row
+    return (not exact, complexity, 0.0 if exact else error, len(text), text)

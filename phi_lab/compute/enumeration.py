@@ -56,6 +56,7 @@ __all__ = [
     "ProgressCallback",
     "combine",
     "correct_digits",
+    "has_negligible_part",
     "precise_value",
     "read_leaves",
     "read_operations",
@@ -281,6 +282,43 @@ def precise_value(node: Node, arithmetic: MpArithmetic, values: Mapping[str, Any
     given = dict(values or {})
     bound = {name: given[name] if name in given else arithmetic.constant(name) for name in names}
     return evaluate(node, bound, arithmetic)
+
+
+#: Functions defined and smooth at 0: f(ε) is f(0) to 50 digits when |ε| < EXACT.
+_SMOOTH_AT_ZERO = frozenset({"exp", "sin", "cos", "tan", "asin", "atan", "sinh", "cosh", "tanh", "asinh"})
+
+
+def has_negligible_part(node: Node, arithmetic: MpArithmetic, values: Mapping[str, Any] | None = None) -> bool:
+    """Whether some part of ``node`` changes its value by less than :data:`EXACT` without being
+    exact: ``pi + 1/exp(exp(5))`` (a term 1e-65 of the sum), ``pi*exp(1/exp(exp(5)))`` (a
+    factor within 1e-65 of 1), ``(1 + 1/e^200)^x``, ``exp(ε)``, ``x^ε``.  At the precision
+    hits are verified, such an expression cannot be told from the same one without that part,
+    so it is not a closed form of the target, however "exact" its 50-digit error; searches
+    drop these hits.  An exact identity element (``pi + log(1)``, ``1*pi``) is not negligible:
+    it is a spelling, grouped with its form.
+
+    Raises
+    ------
+    Undefined
+        Where the expression is undefined.
+    """
+    if not isinstance(node, Operation | Call):
+        return False
+    if any(has_negligible_part(child, arithmetic, values) for child in node.args):
+        return True
+    if isinstance(node, Call):  # exp(ε), cos(ε), …: the function's value at 0 to 50 digits
+        (argument,) = (precise_value(child, arithmetic, values) for child in node.args)
+        return node.function in _SMOOTH_AT_ZERO and argument != 0 and abs(argument) < EXACT
+    if len(node.args) != 2:
+        return False
+    first, second = (precise_value(child, arithmetic, values) for child in node.args)
+    if node.op in ("add", "sub"):
+        small, large = sorted((abs(first), abs(second)))
+        return bool(small != 0 and small < EXACT * large)
+    if node.op == "pow" and second != 0 and abs(second) < EXACT:  # x^ε
+        return True
+    # x*(1 + ε), x/(1 + ε), x^(1 + ε), (1 + ε)^y
+    return any(value != 1 and abs(value - 1) < EXACT for value in (first, second))
 
 
 def correct_digits(error: Any) -> int:

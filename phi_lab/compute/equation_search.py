@@ -46,6 +46,7 @@ from phi_lab.compute.enumeration import (
     Candidate,
     ProgressCallback,
     correct_digits,
+    has_negligible_part,
     precise_value,
     read_leaves,
     read_operations,
@@ -360,6 +361,8 @@ def _verify(pairs: list[_Pair], goal: Any, variable: str, arithmetic: MpArithmet
     hits: list[EquationHit] = []
     for pair in ranked[:limit]:
         try:
+            if any(has_negligible_part(side.node, arithmetic, {variable: goal}) for side in (pair.left, pair.right)):
+                continue  # x = pi + 1/exp(exp(5)): 50 digits cannot tell it from x = pi
             here = _difference(pair, {variable: goal}, arithmetic)
             there = _difference(pair, {variable: goal + step}, arithmetic)
             left, right = _sides(pair, {variable: probe}, arithmetic)

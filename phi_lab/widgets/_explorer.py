@@ -200,7 +200,11 @@ class ExplorerWidget:
         self.table.value = _hits_table(frame)
         self._draw(frame, target)
         self.save_button.disabled = exact == 0
-        self._say(f"{len(frame)} hits, {exact} exact{timing}" + (f" ({why})." if why else "."))  # last: all shown
+        rows = "relation" if kind == "equations" else "form"
+        found = frame.attrs.get("hits")
+        spellings = f" ({found} hits grouped)" if isinstance(found, int) and found > len(frame) else ""
+        summary = f"{len(frame)} {rows}{'' if len(frame) == 1 else 's'}{spellings}, {exact} exact{timing}"
+        self._say(summary + (f" ({why})." if why else "."))  # last: all shown
         return frame
 
     def save_exact(self) -> list[SaveOutcome]:
@@ -269,7 +273,18 @@ class ExplorerWidget:
 
 def _hits_table(frame: pd.DataFrame) -> str:
     """The hits as an HTML table (text escaped), the columns a reader needs first."""
-    wanted = ["equation", "expression", "complexity", "digits", "exact", "valid", "kind", "betti", "phi_coherence"]
+    wanted = [
+        "equation",
+        "expression",
+        "complexity",
+        "group_size",
+        "digits",
+        "exact",
+        "valid",
+        "kind",
+        "betti",
+        "phi_coherence",
+    ]
     columns = [column for column in wanted if column in frame.columns]
     if not len(frame):
         return f'<span style="color:{_GREY}">No hits.</span>'

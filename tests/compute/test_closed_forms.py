@@ -10,6 +10,7 @@ import pandas
 import pytest
 
 from phi_lab.compute.closed_forms import COLUMNS, find_closed_forms
+from phi_lab.compute.enumeration import has_negligible_part
 from phi_lab.equations.evaluate import MpArithmetic, evaluate
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import Symbol, walk
@@ -97,8 +98,9 @@ def test_a_float_target_matches_but_is_never_exact() -> None:
 
 def test_dedup_keeps_the_simpler_of_equal_values() -> None:
     frame = find_closed_forms(2, constants=("1", "2"), operations=("+",), max_complexity=3, device="cpu")
-    # Both are reported as hits (hits are taken before dedup), simplest first ...
-    assert list(frame["expression"]) == ["2", "1 + 1"]
+    # Both are hits (hits are taken before dedup by value), one form: "1 + 1" is a spelling of 2 ...
+    assert list(frame["expression"]) == ["2"]
+    assert (frame.iloc[0]["group_size"], frame.iloc[0]["variants"]) == (2, ("1 + 1",))
     # ... but only "2" stays in the pool: 1, 2, then 1 + 2 and 2 + 2 (1 + 1 would make it 5).
     assert frame.attrs["pool"] == 4
 
@@ -165,3 +167,54 @@ def test_the_pool_bound_stops_the_search() -> None:
 def test_bad_arguments_raise_input_errors(arguments: dict[str, object]) -> None:
     with pytest.raises(InputError):
         find_closed_forms(**arguments)  # type: ignore[arg-type]
+
+
+# -- readable hits: one row per form, no vanishing parts, near misses that improve ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "negligible"),
+    [
+        ("pi + 1/exp(exp(5))", True),  # a term 1e-65 of the sum
+        ("pi - exp(2 - exp(5))", True),
+        ("pi*exp(1/exp(exp(5)))", True),  # a factor within 1e-65 of 1
+        ("(1 + 1/exp(exp(5)))^2", True),
+        ("pi + log(1)", False),  # an exact identity element is a spelling, not a vanishing part
+        ("1*pi", False),
+        ("(1 + sqrt(5))/2", False),
+        ("pi + 1/exp(exp(2))", False),  # 1e-3.2: visible
+    ],
+)
+def test_negligible_parts_are_recognised(text: str, negligible: bool) -> None:
+    (node,) = parse_syntax(text).expressions
+    assert has_negligible_part(node, MpArithmetic(50)) is negligible
+
+
+def test_pi_is_one_form_and_its_spellings_are_variants() -> None:
+    frame = find_closed_forms("pi", device="cpu")  # the default vocabulary, complexity 7
+    exact = frame[frame["exact"]]
+    assert list(exact["expression"]) == ["pi"]
+    variants = set(exact.iloc[0]["variants"])
+    assert {"1*pi", "exp(log(pi))", "sqrt(pi)^2", "2*pi/2", "1 + pi - 1", "log(2^pi)/log(2)"} <= variants
+    assert exact.iloc[0]["group_size"] == 1 + len(variants)
+    everything = [text for row in frame.itertuples() for text in (row.expression, *row.variants)]
+    assert not any("exp(exp(" in text for text in everything)  # pi ± e^(-e^5) and the like: dropped
+    assert frame.attrs["hits"] >= len(everything)
+
+
+def test_phi_keeps_its_constructions_apart() -> None:
+    frame = find_closed_forms(device="cpu")  # the default search for φ
+    rows = frame.set_index("expression")
+    for text in ("(1 + sqrt(5))/2", "2/(sqrt(5) - 1)", "sqrt(2/(3 - sqrt(5)))"):
+        assert bool(rows.loc[text, "exact"]), text
+    assert "(1 + sqrt(5))*1/2" in rows.loc["(1 + sqrt(5))/2", "variants"]
+    assert "(2/(sqrt(5) - 1))^1" in rows.loc["2/(sqrt(5) - 1)", "variants"]
+    assert len(frame) == len(set(frame["expression"]))
+
+
+def test_near_misses_each_improve_on_every_simpler_hit() -> None:
+    frame = find_closed_forms(1.2345678901234567, max_complexity=6, tolerance=1e-3, device="cpu")
+    assert len(frame) >= 2 and not frame["exact"].any()
+    for row in frame.itertuples():
+        simpler = frame[frame["complexity"] < row.complexity]
+        assert (row.error < simpler["error"]).all(), row.expression
