@@ -69,7 +69,8 @@ def find_equations(
     device: str | torch.device | None = None,
     progress: bool | ProgressCallback = False,
     tolerance: float = 1e-9,
-    max_pool: int = 1_000_000,
+    max_pool: int | None = None,
+    prune: bool = True,
     cancel: threading.Event | None = None,
 ) -> pandas.DataFrame:
     """Equations in ``variable`` that ``target`` satisfies, each validated.
@@ -96,8 +97,11 @@ def find_equations(
         member (least complex, then without division, then with the smaller left side);
         ``group_size`` counts the group and ``variants`` holds the other members.  Ranked exact
         first, then by complexity, error and text.  ``attrs`` holds ``stopped``, ``levels``,
-        ``candidates``, ``pool``, ``pairs``, ``seconds``, ``device``, ``hits`` (equations
-        found, all groups) and ``found_after_s`` (per row, its group's first).
+        ``candidates``, ``pruned``, ``pool``, ``pool_limit``, ``pool_bytes``, ``seconds``,
+        ``device``, ``hits`` (pairs of sides that matched in double precision, all groups: the
+        count the progress reports show), ``verified`` (equations verified at 50 digits),
+        ``found_after_s`` (per row, its group's first) and ``reason`` (why no exact equation
+        was found, a sentence; None when one was).
 
     Raises
     ------
@@ -120,6 +124,7 @@ def find_equations(
         progress=progress,
         tolerance=tolerance,
         max_pool=max_pool,
+        prune=prune,
         cancel=cancel,
     )
     groups: dict[str, list[EquationHit]] = {}
@@ -144,12 +149,17 @@ def find_equations(
         stopped=search.stopped,
         levels=search.levels,
         candidates=search.candidates,
+        pruned=search.pruned,
         pool=search.pool,
+        pool_limit=search.pool_limit,
+        pool_bytes=search.pool_bytes,
         pairs=search.pairs,
         seconds=search.seconds,
         device=search.device,
-        hits=len(search.hits),
+        hits=search.pairs,
+        verified=len(search.hits),
         found_after_s={group[0].text: min(hit.found_after_s for hit in group) for group in shown},
+        reason=search.reason,
     )
     return frame
 

@@ -6,6 +6,7 @@ import pandas
 import pytest
 
 import phi_lab as pl
+from phi_lab.compute.enumeration import Progress
 from phi_lab.exploration import EQUATION_COLUMNS
 
 
@@ -43,3 +44,19 @@ def test_facade_exports_the_searches() -> None:
     assert {"find_closed_forms", "find_equations", "find_identities"} <= set(pl.__all__)
     assert pl.find_closed_forms(max_complexity=5, device="cpu").iloc[0]["expression"] == "(1 + sqrt(5))/2"
     assert "phi^2 = phi + 1" in set(pl.find_identities(["power"], max_exponent=3, device="cpu")["identity"])
+
+
+def test_the_live_hit_count_is_the_final_one() -> None:
+    for search in (pl.find_equations, pl.find_closed_forms):
+        reports: list[Progress] = []
+        frame = search(max_complexity=6, device="cpu", time_budget_s=600, progress=reports.append)
+        assert reports and reports[-1].hits == frame.attrs["hits"] >= frame["group_size"].sum()
+        assert frame.attrs["reason"] is None and frame.attrs["pool_limit"] > frame.attrs["pool"]
+
+
+def test_nothing_found_says_why() -> None:
+    frame = pl.find_equations("pi", max_complexity=6, device="cpu", time_budget_s=600)
+    assert not frame["exact"].any()
+    assert frame.attrs["reason"].startswith("pi is transcendental")
+    forms = pl.find_closed_forms("0.5772156649015329", max_complexity=5, device="cpu")
+    assert "16 digits" in forms.attrs["reason"]

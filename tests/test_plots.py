@@ -386,13 +386,14 @@ def test_plot_hits_draws_exact_hits_on_the_floor_and_close_ones_above() -> None:
     assert len(set(xs)) == 3  # the two of complexity 6 are spread apart
     labels = [text.get_text() for text in ax.texts]
     assert labels == ["x = sqrt(x + 1)", "x^2 = x + 1", "x = 1.618"]  # the first of each complexity
-    assert ax.get_title() == "φ: 4 hits, 3 exact" and ax.get_yscale() == "log"
+    assert ax.get_title() == "φ: 4 relations, 3 exact" and ax.get_yscale() == "log"
 
 
 def test_plot_hits_reads_closed_forms_and_empty_frames() -> None:
     forms = hits_frame().rename(columns={"equation": "expression"})
     assert plots.plot_hits(forms, labels=1, theme="dark").axes[0].texts[0].get_text() == "x = sqrt(x + 1)"
     empty = plots.plot_hits(hits_frame().iloc[:0])
-    assert empty.axes[0].get_title() == "0 hits, 0 exact"
+    assert empty.axes[0].get_title() == "0 relations, 0 exact"
+    assert plots.plot_hits(forms.iloc[:1]).axes[0].get_title() == "1 form, 1 exact"
     with pytest.raises(pl.InputError, match="complexity"):
         plots.plot_hits(hits_frame().drop(columns=["complexity"]))

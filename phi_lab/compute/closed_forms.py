@@ -50,7 +50,8 @@ from phi_lab.compute.enumeration import (
     reporting,
     usable,
 )
-from phi_lab.compute.pool import grow
+from phi_lab.compute.outcome import why_nothing
+from phi_lab.compute.pool import grow, member_bytes, pool_limit
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
 from phi_lab.equations.forms import form_key
 from phi_lab.equations.syntax import Node
@@ -75,8 +76,9 @@ def find_closed_forms(
     device: str | torch.device | None = None,
     progress: bool | ProgressCallback = False,
     tolerance: float = 1e-9,
-    max_pool: int = 1_000_000,
+    max_pool: int | None = None,
     batch_size: int = 16_384,
+    prune: bool = True,
     cancel: threading.Event | None = None,
 ) -> pandas.DataFrame:
     """Search for closed forms of ``target`` and return the best hits.
@@ -105,10 +107,13 @@ def find_closed_forms(
     tolerance:
         Relative distance to the target, in double precision, that makes a candidate a hit.
     max_pool:
-        Candidates kept for building larger ones (about 90 bytes each); the search stops
-        before exceeding it.
+        Members kept for building larger ones; the search stops before exceeding it.  None:
+        sized from the memory available (:func:`~phi_lab.compute.pool.pool_limit`).
     batch_size:
         Candidates per device batch.
+    prune:
+        Skip the candidates :data:`~phi_lab.compute.pruning.RULES` call trivial (``False``
+        only to compare with the plain enumeration).
     cancel:
         An event another thread (a notebook's Stop button) may set to stop the search between
         blocks; the hits found so far are returned.
@@ -121,9 +126,12 @@ def find_closed_forms(
         them all), ranked exact first, then by complexity, error (inexact hits) and text.
         ``attrs`` holds ``stopped`` (``"max_complexity"``, ``"time"``, ``"memory"`` or
         ``"cancelled"``), ``levels`` (complexity levels finished), ``candidates`` (evaluated),
-        ``pool`` (kept), ``seconds``, ``device``, ``hits`` (spellings found, all forms) and
-        ``found_after_s`` (for each returned form, the seconds into the search when its first
-        spelling was evaluated).
+        ``pruned`` (excluded by a rule before evaluation), ``pool`` (kept), ``pool_limit`` and
+        ``pool_bytes`` (the most members allowed, and the memory the kept ones take),
+        ``seconds``, ``device``, ``hits`` (spellings found within the tolerance, all forms: the
+        count the progress reports show), ``found_after_s`` (for each returned form, the
+        seconds into the search when its first spelling was evaluated) and ``reason`` (why no
+        exact form was found, a sentence; None when one was).
 
     Raises
     ------
@@ -131,12 +139,13 @@ def find_closed_forms(
         For an unknown constant or operation, a bad budget, or a target that is not a finite
         real number.
     """
-    budget = Budget(time_budget_s, max_pool, cancel)
     arithmetic = MpArithmetic(DIGITS)
     goal = read_target(target, arithmetic)
     leaves = read_leaves(constants)
     unary, binary = read_operations(operations)
     resolved = resolve_device(device)
+    limit = pool_limit(1, resolved) if max_pool is None else max_pool
+    budget = Budget(time_budget_s, limit, cancel)
     goal_float = float(arithmetic.context.re(goal))
     scale = abs(goal_float) or 1.0
     hits: dict[str, tuple[Candidate, float]] = {}
@@ -161,19 +170,36 @@ def find_closed_forms(
             budget=budget,
             device=resolved,
             batch_size=batch_size,
+            prune=prune,
             inspect=inspect,
             progress=report,
         )
     frame, found_after_s = _frame(hits, goal, arithmetic, max_results)
+    levels = len(pool.levels) - 1
+    reason = None
+    if not frame["exact"].any():
+        reason = why_nothing(
+            "closed forms",
+            target,
+            stopped=pool.stopped,
+            levels=levels,
+            max_complexity=max_complexity,
+            constants=constants,
+            functions=unary,
+        )
     frame.attrs.update(
         stopped=pool.stopped,
-        levels=len(pool.levels) - 1,
+        levels=levels,
         candidates=pool.evaluated,
+        pruned=pool.pruned,
         pool=pool.size,
+        pool_limit=limit,
+        pool_bytes=pool.size * member_bytes(1),
         seconds=budget.elapsed(),
         device=str(resolved),
         hits=len(hits),
         found_after_s=found_after_s,
+        reason=reason,
     )
     return frame
 

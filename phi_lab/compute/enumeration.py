@@ -19,10 +19,15 @@ Levels
     equal at φ only, are both kept.  Deduplication prunes the search; it decides nothing about
     a result.
 
+Pruning
+    Candidates that :mod:`phi_lab.compute.pruning`'s rules call trivial (``x*1``,
+    ``exp(log(x))``, ``(a + b) - b``…) are not built at all.
+
 Budgets
     A search stops after the budget's seconds, when its ``cancel`` event is set (both checked
     between blocks of candidates), or when the pool would hold more than ``max_pool`` members
-    (about 65 bytes each, plus 24 per sample point).  An unfinished level is not added to the pool.
+    (:func:`phi_lab.compute.pool.pool_limit` sizes it from the memory available).  An
+    unfinished level is not added to the pool.
 """
 
 from __future__ import annotations

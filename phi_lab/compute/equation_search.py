@@ -53,7 +53,8 @@ from phi_lab.compute.enumeration import (
     read_target,
     reporting,
 )
-from phi_lab.compute.pool import Pool, grow
+from phi_lab.compute.outcome import why_nothing
+from phi_lab.compute.pool import Pool, grow, member_bytes, pool_limit
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
 from phi_lab.equations.syntax import Call, Node, Operation
 from phi_lab.errors import InputError
@@ -108,24 +109,33 @@ class EquationSearch:
         Ranked exact first, then by complexity, error and text.
     stopped:
         ``"max_complexity"``, ``"time"``, ``"memory"`` or ``"cancelled"``.
-    levels, candidates, pool:
-        Levels finished, candidates evaluated, members kept.
+    levels, candidates, pruned, pool:
+        Levels finished, candidates evaluated, candidates a pruning rule excluded, members kept.
+    pool_limit, pool_bytes:
+        The most members allowed, and the memory the kept ones take.
     pairs:
-        Pairs that matched in double precision (verified or not).
+        Pairs that matched in double precision (verified or not): the hits the progress
+        reports count.
     seconds:
         Wall time of the search.
     device:
         Where the batches ran.
+    reason:
+        Why no exact equation was found (a sentence), or None.
     """
 
     hits: tuple[EquationHit, ...]
     stopped: str
     levels: int
     candidates: int
+    pruned: int
     pool: int
+    pool_limit: int
+    pool_bytes: int
     pairs: int
     seconds: float
     device: str
+    reason: str | None
 
 
 def search_equations(
@@ -141,9 +151,10 @@ def search_equations(
     device: str | torch.device | None = None,
     progress: bool | ProgressCallback = False,
     tolerance: float = 1e-9,
-    max_pool: int = 1_000_000,
+    max_pool: int | None = None,
     max_pairs: int = 20_000,
     batch_size: int = 16_384,
+    prune: bool = True,
     cancel: threading.Event | None = None,
 ) -> EquationSearch:
     """Search for equations in ``variable`` that ``target`` satisfies.
@@ -177,11 +188,15 @@ def search_equations(
         Relative difference of the sides at the target, and relative distance of the implied
         root from it, in double precision, that make a pair.
     max_pool:
-        Members kept at most (about 160 bytes each with its four sample points).
+        Members kept at most; None: sized from the memory available
+        (:func:`~phi_lab.compute.pool.pool_limit`, four sample points each).
     max_pairs:
         Pairs verified at 50 digits at most, the simplest first; more are counted, not verified.
     batch_size:
         Candidates per device batch.
+    prune:
+        Skip the candidates :data:`~phi_lab.compute.pruning.RULES` call trivial (``False``
+        only to compare with the plain enumeration).
 
     Raises
     ------
@@ -189,7 +204,6 @@ def search_equations(
         For an unknown constant or operation, a bad budget, or a target that is not a finite
         real number.
     """
-    budget = Budget(time_budget_s, max_pool, cancel)
     side_limit = max_complexity - 1 if max_side_complexity is None else min(max_side_complexity, max_complexity - 1)
     if side_limit < 1:
         raise InputError(f"max_complexity must be at least 2 for an equation, got {max_complexity!r}")
@@ -201,6 +215,9 @@ def search_equations(
     leaves = read_leaves(constants, variable)
     unary, binary = read_operations(operations)
     resolved = resolve_device(device)
+    points = 2 + len(_PROBES)
+    limit = pool_limit(points, resolved) if max_pool is None else max_pool
+    budget = Budget(time_budget_s, limit, cancel)
     base = goal_float if goal_float != 0 else 1.0  # a target of 0 is probed at 10⁻⁷, 0.0731, 0.1379
     samples = torch.tensor(
         [goal_float, goal_float + base * _SLOPE_STEP] + [goal_float + base * (probe - 1) for probe in _PROBES],
@@ -218,19 +235,36 @@ def search_equations(
             samples=samples,
             variable=variable,
             batch_size=batch_size,
+            prune=prune,
             on_level=matcher.match_level,
             progress=report,
         )
     hits = _verify(matcher.pairs, goal, variable, arithmetic, max_pairs)
+    levels = len(pool.levels) - 1
+    reason = None
+    if not any(hit.exact for hit in hits):
+        reason = why_nothing(
+            "equations",
+            target,
+            stopped=pool.stopped,
+            levels=levels,
+            max_complexity=max_complexity,
+            constants=constants,
+            functions=unary,
+        )
     return EquationSearch(
         hits=tuple(hits),
         stopped=pool.stopped,
-        levels=len(pool.levels) - 1,
+        levels=levels,
         candidates=pool.evaluated,
+        pruned=pool.pruned,
         pool=pool.size,
+        pool_limit=limit,
+        pool_bytes=pool.size * member_bytes(points),
         pairs=len(matcher.pairs),
         seconds=budget.elapsed(),
         device=str(resolved),
+        reason=reason,
     )
 
 

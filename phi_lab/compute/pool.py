@@ -12,6 +12,20 @@ operation per block of up to ``batch_size`` candidates, on the device.  That is 
 :func:`~phi_lab.compute.program.run_program` performs on the candidate's whole tree, without
 evaluating the shared subtrees again; the leaves themselves are one compiled program.
 
+Pruning
+    Before a block is evaluated, :func:`phi_lab.compute.pruning.excluded` removes the
+    candidates its rules call trivial (``x*1``, ``exp(log(x))``, ``(a + b) - b``, left-nested
+    sums…): they are counted (:attr:`Pool.pruned`, per rule in :attr:`Pool.pruned_by`), never
+    evaluated, kept or shown to ``inspect``.  Sums and products are built nested to the right
+    (``a + (b + c)``): a pair whose right operand is a sum (product) is built in that order
+    whatever the operands' complexities, every other pair in one order only.  ``prune=False``
+    builds every pair of the plain enumeration (one operand order for ``+`` and ``*``), for
+    comparisons.
+
+Memory
+    :func:`pool_limit` sizes the pool from the memory available (a third of it, on the device
+    for the values it keeps there): :func:`member_bytes` per member.
+
 Deduplication
     Candidates finite and real at every sample point are kept; of those whose values agree to
     12 significant digits at every point, one: the least complex, then one without the variable
@@ -22,7 +36,7 @@ Deduplication
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -40,11 +54,12 @@ from phi_lab.compute.enumeration import (
     usable,
 )
 from phi_lab.compute.program import apply_operator, compile_program, run_program
+from phi_lab.compute.pruning import Members, excluded
 from phi_lab.equations.evaluate import MpArithmetic
 from phi_lab.equations.syntax import Call
 from phi_lab.errors import InputError
 
-__all__ = ["Level", "Pool", "grow"]
+__all__ = ["Level", "Pool", "grow", "member_bytes", "pool_limit"]
 
 _LEAF = -1  # ``right_level`` of leaves and functions: no right operand
 
@@ -102,6 +117,9 @@ class Pool:
         Why growth stopped: ``"max_complexity"``, ``"time"``, ``"memory"`` or ``"cancelled"``.
     evaluated:
         Candidates evaluated (before deduplication).
+    pruned:
+        Candidates a pruning rule excluded before evaluation; ``pruned_by`` counts them per
+        rule of :data:`~phi_lab.compute.pruning.RULES` (under the first rule that fired).
     """
 
     leaves: list[Candidate]
@@ -109,6 +127,8 @@ class Pool:
     levels: list[Level] = field(default_factory=list)
     stopped: str = "max_complexity"
     evaluated: int = 0
+    pruned: int = 0
+    pruned_by: dict[str, int] = field(default_factory=dict)
     _built: dict[tuple[int, int], Candidate] = field(default_factory=dict, repr=False)
 
     @property
@@ -198,11 +218,12 @@ def grow(
     samples: torch.Tensor | None = None,
     variable: str | None = None,
     batch_size: int = 16_384,
+    prune: bool = True,
     inspect: Callable[[Sequence[Candidate], torch.Tensor], int] | None = None,
     on_level: Callable[[Pool], int] | None = None,
     progress: ProgressCallback | None = None,
 ) -> Pool:
-    """Enumerate, evaluate and deduplicate candidates level by level until a budget stops it.
+    """Enumerate, prune, evaluate and deduplicate candidates level by level until a budget stops it.
 
     Parameters
     ----------
@@ -221,6 +242,9 @@ def grow(
         The name of the variable leaf, if any.
     batch_size:
         Candidates per block.
+    prune:
+        Apply :data:`~phi_lab.compute.pruning.RULES` (``False``: the plain enumeration, for
+        comparisons).
     inspect:
         Called with every evaluated block (a sequence whose items are built on access) and its
         (block, S) complex values on the CPU, before deduplication; returns how many hits it
@@ -243,6 +267,7 @@ def grow(
     points = samples if variable is not None and samples is not None else torch.zeros(1, dtype=torch.complex128)
     pool = Pool(leaves=list(leaves), operations=["leaf", *unary, *binary])
     pool.levels.append(_empty_level(points.numel(), device))
+    structure = _Structure(pool) if prune else None
     seen = torch.zeros(0, dtype=torch.int64)  # sorted keys of the finished levels
     hits = 0
     squares = "pow" in binary and any(leaf.text == "2" for leaf in leaves)
@@ -250,8 +275,7 @@ def grow(
         if complexity == 1:
             blocks: Iterator[_Block] = iter([_Block(0, 0, torch.arange(len(leaves)))])
         else:
-            sizes = [len(level) for level in pool.levels]
-            blocks = _blocks(pool, complexity, sizes, len(unary), squares=squares, size=batch_size)
+            blocks = _blocks(pool, complexity, len(unary), structure, squares=squares, size=batch_size)
         collector = _Collector(seen)
         stopped: str | None = None
         for block in blocks:
@@ -278,12 +302,101 @@ def grow(
             break  # an unfinished level is not added to the pool
         level, keys = collector.level(points.numel(), device)
         pool.levels.append(level)
+        if structure is not None:
+            structure.add(level)
         seen = torch.sort(torch.cat([seen, keys])).values
         if on_level is not None:
             hits += on_level(pool)
             if progress is not None:
                 progress(Progress(complexity, pool.evaluated, pool.size, hits, budget.elapsed()))
     return pool
+
+
+def member_bytes(points: int) -> int:
+    """Memory one pool member takes, all its copies together, with ``points`` sample points.
+
+    Eight int64 columns and a flag (65 bytes), its sorted key (8), what the pruning rules read
+    (40), and per point its real value (8) and its complex value where the search computes
+    (16); doubled for the transient copies while a level is collected and merged.
+    """
+    return 2 * (65 + 8 + 40 + 24 * points)
+
+
+def pool_limit(points: int, device: torch.device, share: float = 1 / 3) -> int:
+    """The most members a pool may keep: ``share`` of the memory available, by :func:`member_bytes`.
+
+    The host's available memory (psutil); on a CUDA device also its free memory, whichever
+    allows fewer members (the values live on the device too).
+    """
+    import psutil  # type: ignore[import-untyped]
+
+    available = psutil.virtual_memory().available
+    if device.type == "cuda":
+        free, _total = torch.cuda.mem_get_info(device)
+        available = min(available, free)
+    return max(1, int(available * share) // member_bytes(points))
+
+
+class _Structure:
+    """The finished levels as :class:`~phi_lab.compute.pruning.Members`, for the rules (private)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.offsets = [0, 0]  # flat index of each level's first member (level 0 is empty)
+        self.parts: list[Members] = []
+        self.members = _members([])
+        self.euler = [leaf.text == "e" for leaf in pool.leaves]
+
+    def add(self, level: Level) -> None:
+        offsets = torch.tensor(self.offsets, dtype=torch.int64)
+        leaf = level.operation == 0
+        first = torch.where(leaf, -1, offsets[level.left_level.clamp(0, len(self.offsets) - 1)] + level.left)
+        has_second = level.right_level >= 0
+        second = torch.where(has_second, offsets[level.right_level.clamp(0, len(self.offsets) - 1)] + level.right, -1)
+        values = level.values
+        euler = torch.tensor(self.euler, dtype=torch.bool)
+        self.parts.append(
+            Members(
+                operation=level.operation,
+                first=first,
+                second=second,
+                zero=(values == 0).all(dim=1),
+                one=(values == 1).all(dim=1),
+                two=(values == 2).all(dim=1),
+                nonnegative=(values >= 0).all(dim=1),
+                euler=leaf & euler[level.left.clamp(0, len(self.euler) - 1)] if len(self.euler) else leaf,
+            )
+        )
+        self.offsets.append(self.offsets[-1] + len(level))
+        self.members = _members(self.parts)
+
+    def flat(self, level: int, rows: torch.Tensor) -> torch.Tensor:
+        return rows + self.offsets[level]
+
+    def rows_with(self, level: int, operation: int) -> torch.Tensor:
+        """The rows of ``level`` whose operation is ``operation``."""
+        return (self.pool.levels[level].operation == operation).nonzero().flatten()
+
+    def keep(self, code: int, left: tuple[int, torch.Tensor], right: tuple[int, torch.Tensor | None]) -> torch.Tensor:
+        """Which candidates no rule excludes; counts the excluded ones into the pool, per rule."""
+        first = self.flat(left[0], left[1])
+        second = None if right[1] is None else self.flat(right[0], right[1])
+        rules = excluded(self.pool.operations[code], self.pool.operations, self.members, first, second)
+        dropped = torch.zeros(len(first), dtype=torch.bool)
+        for name, mask in rules:
+            fresh = int((mask & ~dropped).sum())
+            if fresh:
+                self.pool.pruned_by[name] = self.pool.pruned_by.get(name, 0) + fresh
+                dropped |= mask
+        self.pool.pruned += int(dropped.sum())
+        return ~dropped
+
+
+def _members(parts: list[Members]) -> Members:
+    if not parts:
+        none, no = torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.bool)
+        return Members(none, none, none, no, no, no, no, no)
+    return Members(*(torch.cat([getattr(part, name) for part in parts]) for name in Members.__slots__))
 
 
 def _empty_level(points: int, device: torch.device) -> Level:
@@ -296,40 +409,117 @@ def _empty_level(points: int, device: torch.device) -> Level:
 
 
 def _blocks(
-    pool: Pool, complexity: int, sizes: list[int], functions: int, *, squares: bool, size: int
+    pool: Pool, complexity: int, functions: int, structure: _Structure | None, *, squares: bool, size: int
 ) -> Iterator[_Block]:
     """The new candidates of one level in blocks of at most ``size``, in a fixed order (private).
 
     Every function of every level *c − 1* member, then every binary operation on members whose
-    complexities add up to *c − 1*, left member by left member (``+`` and ``*`` in one operand
-    order only; ``a*a`` is left to ``a^2`` when both can be built: same complexity, and the
-    power reads better).
+    complexities add up to *c − 1* (the left operand's complexity rising for ``+`` and ``*``,
+    falling for the others), left member by left member: ``+`` and ``*`` in one operand
+    order only (``a*a`` is left to ``a^2`` when both can be built: same complexity, and the
+    power reads better).  With a ``structure`` the pruning rules drop candidates first, and a
+    sum (product) whose right operand is a sum (product) is the one order built for that pair.
     """
+    sizes = [len(level) for level in pool.levels]
     for code in range(1, 1 + functions):
-        count = sizes[complexity - 1]
-        for start in range(0, count, size):
-            yield _Block(code, complexity - 1, torch.arange(start, min(count, start + size)))
+        rows = torch.arange(sizes[complexity - 1])
+        yield from _pruned(structure, [(rows, None)], size=size, code=code, left_level=complexity - 1)
     for code in range(1 + functions, len(pool.operations)):
         op = pool.operations[code]
         commutative = op in ("add", "mul")
-        for left_complexity in range(1, complexity - 1):
+        # Of two members with one value and equally readable texts the first built is kept:
+        # ``a - b``, ``a/b``, ``a^b`` with the simpler right operand come first, so
+        # ``(3 + sqrt(5))/2`` is kept rather than ``2/(3 - sqrt(5))``.
+        splits = range(1, complexity - 1) if commutative else range(complexity - 2, 0, -1)
+        for left_complexity in splits:
             right_complexity = complexity - 1 - left_complexity
+            lefts, rights = torch.arange(sizes[left_complexity]), torch.arange(sizes[right_complexity])
             if commutative and left_complexity > right_complexity:
-                continue
-            lefts, rights = sizes[left_complexity], sizes[right_complexity]
+                if structure is None:
+                    continue
+                rights = structure.rows_with(right_complexity, code)  # only x + (a + b): its one order
             triangular = commutative and left_complexity == right_complexity
             skip = 1 if triangular and squares and op == "mul" else 0
-            per_block = max(1, size // max(rights, 1))
-            for start in range(0, lefts, per_block):
-                stop = min(lefts, start + per_block)
-                left = torch.arange(start, stop).repeat_interleave(rights)
-                right = torch.arange(rights).repeat(stop - start)
-                if triangular:
-                    keep = right >= left + skip
-                    left, right = left[keep], right[keep]
-                for first in range(0, len(left), size):
-                    piece = slice(first, first + size)
-                    yield _Block(code, left_complexity, left[piece], right_complexity, right[piece])
+            nested = None  # with pruning, x + (a + b) is that pair's one order: built whatever the rows
+            if triangular and structure is not None:
+                nested = pool.levels[right_complexity].operation == code
+            chunks = _pairs(lefts, rights, size=size, triangular=triangular, skip=skip, nested=nested)
+            yield from _pruned(
+                structure, chunks, size=size, code=code, left_level=left_complexity, right_level=right_complexity
+            )
+
+
+def _pairs(
+    lefts: torch.Tensor,
+    rights: torch.Tensor,
+    *,
+    size: int,
+    triangular: bool,
+    skip: int,
+    nested: torch.Tensor | None,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    """Every (left, right) row pair, left by left, in chunks of about ``size`` (private).
+
+    ``triangular`` (a commutative operation on one level): each unordered pair once, right
+    ≥ left + ``skip``; and, where ``nested`` marks the level's members built by this
+    operation, also the pairs whose right member alone is one (``x + (a + b)``: that pair's
+    only order).
+    """
+    per_chunk = max(1, size // max(len(rights), 1))
+    for start in range(0, len(lefts), per_chunk):
+        chosen = lefts[start : start + per_chunk]
+        left = chosen.repeat_interleave(len(rights))
+        right = rights.repeat(len(chosen))
+        if triangular:
+            keep = right >= left + skip
+            if nested is not None:
+                keep |= nested[right] & ~nested[left]
+            left, right = left[keep], right[keep]
+        if len(left):
+            yield left, right
+
+
+def _pruned(
+    structure: _Structure | None,
+    chunks: Iterable[tuple[torch.Tensor, torch.Tensor | None]],
+    *,
+    size: int,
+    code: int,
+    left_level: int,
+    right_level: int = _LEAF,
+) -> Iterator[_Block]:
+    """The chunks' candidates that no rule excludes, regrouped into blocks of at most ``size`` (private)."""
+    pending_left: list[torch.Tensor] = []
+    pending_right: list[torch.Tensor] = []
+    count = 0
+
+    def flush() -> Iterator[_Block]:
+        nonlocal count
+        left = torch.cat(pending_left)
+        right = torch.cat(pending_right) if right_level != _LEAF else None
+        pending_left.clear()
+        pending_right.clear()
+        count = 0
+        for first in range(0, len(left), size):
+            piece = slice(first, first + size)
+            yield _Block(code, left_level, left[piece], right_level, None if right is None else right[piece])
+
+    for lefts, rights in chunks:
+        left, right = lefts, rights
+        if structure is not None:
+            keep = structure.keep(code, (left_level, left), (right_level, right))
+            left = left[keep]
+            right = None if right is None else right[keep]
+        if not len(left):
+            continue
+        pending_left.append(left)
+        if right is not None:
+            pending_right.append(right)
+        count += len(left)
+        if count >= size:
+            yield from flush()
+    if count:
+        yield from flush()
 
 
 def _leaf_values(
@@ -525,8 +715,9 @@ def _keys(values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     key = torch.zeros(len(values), dtype=torch.int64)
     for column in numbers.unbind(1):  # a multiply-xorshift mix of each integer into the key
         key = (key ^ column) * _MIX
-        key = key ^ (key >> 31)
+        key = key ^ ((key >> 31) & _LOW_33)  # a logical shift: ``>>`` copies the sign bit, losing one
     return key, usable(values)
 
 
+_LOW_33 = (1 << 33) - 1
 _MIX = -7046029254386353131  # 0x9E3779B97F4A7C15 as a signed 64-bit integer (Knuth's golden-ratio constant)

@@ -40,7 +40,7 @@ import sympy
 
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Symbol
 
-__all__ = ["form_key", "relation_key"]
+__all__ = ["form_key", "is_algebraic", "relation_key"]
 
 _CONSTANTS: dict[str, Any] = {"pi": sympy.pi, "e": sympy.E, "phi": sympy.GoldenRatio}
 #: Functions whose values at rational multiples of π SymPy rewrites as radicals.
@@ -105,6 +105,22 @@ def _relation_normal_form(left: Node, right: Node, x: Any) -> Any:
     _, primitive = numerator.as_content_primitive()
     negated = sympy.expand(-primitive)
     return min(primitive, negated, key=sympy.default_sort_key)
+
+
+def is_algebraic(node: Node) -> bool | None:
+    """Whether a constant tree's value is an algebraic number, as SymPy knows it (None: unknown).
+
+    ``sqrt(2)``, ``phi``, ``2^(1/3)``: True; ``pi``, ``e``, ``log(2)``, ``pi^2/6``: False
+    (Lindemann–Weierstrass, as SymPy applies it); Euler's γ or a tree with a free name: None.
+    """
+    try:
+        value = _canonical(node)
+        if value.free_symbols:
+            return None
+        answer = value.is_algebraic
+    except _SYMPY_FAILURES:
+        return None
+    return None if answer is None else bool(answer)
 
 
 def _canonical(node: Node) -> Any:

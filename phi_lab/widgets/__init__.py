@@ -13,9 +13,10 @@ The widgets have no science of their own: every verdict comes from :func:`phi_la
 constructor argument, so tests drive the widgets with fakes: set a control's ``.value``, call
 a button's ``.click()``, read ``.result`` / ``.html`` / ``.frame`` / ``.table_html``.
 
-Modules: ``_validator``, ``_batch`` and ``_explorer`` (the widgets), ``_html`` (the card and the table, pure
-functions), ``_inputs`` (reading units text, lines and uploads) and ``_ports`` (what the
-widgets take from outside, and the defaults).
+Modules: ``_validator``, ``_batch`` and ``_explorer`` (the widgets), ``_choices`` (a multi-select
+as a row of toggle buttons), ``_html`` (the card and the tables, pure functions), ``_inputs``
+(reading units text, lines and uploads) and ``_ports`` (what the widgets take from outside, and
+the defaults).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from phi_lab.equations.verdict import ValidationResult
 
-__all__ = ["SORT_COLUMNS", "marked_text", "message_card", "result_card", "results_table"]
+__all__ = ["SORT_COLUMNS", "hits_table", "marked_text", "message_card", "result_card", "results_table"]
 
 GREEN, RED, GREY = "#1a7f37", "#cf222e", "#6e7781"
 _STATUS = {"pass": ("✓ pass", GREEN), "fail": ("✗ fail", RED), "skip": ("– skip", GREY)}
@@ -185,4 +185,70 @@ def results_table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> str:
     return (
         f'<div class="phi-lab-table" style="{_CARD};max-width:none">'
         f'<table style="border-collapse:collapse"><tr>{head}</tr>{"".join(body)}</table>{more}</div>'
+    )
+
+
+#: The columns of a search's hits the table shows (those present), with their headings.
+_HIT_COLUMNS = {
+    "equation": "equation",
+    "expression": "closed form",
+    "complexity": "complexity",
+    "error": "error",
+    "digits": "digits",
+    "exact": "exact",
+    "valid": "verdict",
+    "kind": "kind",
+    "betti": "Betti",
+    "phi_coherence": "φ",
+    "group_size": "group",
+    "variants": "variants",
+}
+_STICKY = "position:sticky;top:0;z-index:1;background:var(--jp-layout-color1,#fff)"
+
+
+def _hit_cell(column: str, value: Any) -> str:
+    if column == "error":
+        error = float(value)
+        return "0" if error == 0 else (f"{error:.1e}" if math.isfinite(error) else "—")
+    if column == "exact":
+        return f'<span style="color:{GREEN}">✓</span>' if bool(value) else ""
+    if column == "variants":
+        variants = [str(variant) for variant in value] if isinstance(value, list | tuple) else []
+        if not variants:
+            return ""
+        listed = "".join(f"<div><code>{_e(variant)}</code></div>" for variant in variants)
+        return (
+            f'<details class="phi-lab-variants"><summary style="cursor:pointer;color:{GREY}">'
+            f"{len(variants)} more</summary>{listed}</details>"
+        )
+    if column in ("equation", "expression"):
+        return f"<code>{_e(value)}</code>"
+    return _cell(column, value)
+
+
+def hits_table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> str:
+    """A search's hits (rows in the order given, one ``tr.phi-lab-hit`` each) as an HTML table.
+
+    The columns a reader needs first: the equation or closed form, complexity, error, digits,
+    exact, the verdict of equations, ``group_size`` (``group``: the spellings of that row's
+    form or relation found) and ``variants``: the other spellings, folded in a ``<details>``
+    element that opens on a click.  The heading row stays in view when the table scrolls.
+    """
+    if not len(frame):
+        return f'<span style="color:{GREY}">No hits.</span>'
+    columns = [name for name in _HIT_COLUMNS if name in frame.columns]
+    head = "".join(f'<th style="{_CELL};{_STICKY}">{_e(_HIT_COLUMNS.get(name, name))}</th>' for name in ["#", *columns])
+    body = []
+    for position, (_, row) in enumerate(frame.iterrows()):
+        if position == max_rows:
+            break
+        cells = [str(position + 1), *(_hit_cell(name, row[name]) for name in columns)]
+        body.append('<tr class="phi-lab-hit">' + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")
+    more = ""
+    if len(frame) > max_rows:
+        more = f'<div style="color:{GREY}">showing {max_rows} of {len(frame)} rows</div>'
+    return (
+        f'<div class="phi-lab-table" style="{_CARD};max-width:none">'
+        f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{more}</div>"
     )

@@ -59,8 +59,19 @@ class BatchClient(Protocol):
 
 
 class Search(Protocol):
-    """``search(kind, target, *, max_complexity, time_budget_s, progress, cancel) -> DataFrame``:
-    ``kind`` ``"equations"`` or ``"closed forms"``, as :func:`default_search`'s."""
+    """``search(kind, target, *, constants, operations, max_complexity, max_results, time_budget_s,
+    progress, cancel) -> DataFrame``: ``kind`` ``"equations"`` or ``"closed forms"``, as
+    :func:`default_search`'s.
+
+    The keywords are those of :func:`phi_lab.find_equations` and :func:`phi_lab.find_closed_forms`:
+    ``constants`` (``"3"``, ``"pi"``, ``"e"``, ``"phi"``, ``"sqrt5"``), ``operations`` (``"+"``,
+    ``"sqrt"``, ...), ``max_results`` (rows), ``progress`` (called with a
+    :class:`~phi_lab.compute.enumeration.Progress`: ``complexity``, ``evaluated``, ``pool``,
+    ``hits``, ``seconds``) and ``cancel`` (set by the Stop button).  The frame's ``attrs`` may
+    say ``stopped``, ``seconds``, ``hits`` (all hits, before grouping: the progress reports'
+    count), ``verified`` (those confirmed at 50 digits), ``reason`` (why little or nothing was
+    found) and ``pool_limit``.
+    """
 
     def __call__(
         self,
@@ -68,7 +79,10 @@ class Search(Protocol):
         target: str,
         /,
         *,
+        constants: Sequence[str],
+        operations: Sequence[str],
         max_complexity: int,
+        max_results: int,
         time_budget_s: float,
         progress: Callable[[Any], None],
         cancel: threading.Event,
@@ -127,7 +141,10 @@ def default_validate_many() -> ValidateMany:
 
 
 def default_search() -> Search:
-    """:func:`phi_lab.find_equations` for ``"equations"``, else :func:`phi_lab.find_closed_forms` (imports torch)."""
+    """:func:`phi_lab.find_equations` for ``"equations"``, else :func:`phi_lab.find_closed_forms` (imports torch).
+
+    Every keyword of :class:`Search` is passed on as it is.
+    """
     from phi_lab.exploration import find_closed_forms, find_equations
 
     def search(kind: str, target: str, /, **options: Any) -> pd.DataFrame:

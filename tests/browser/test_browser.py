@@ -14,9 +14,11 @@ its kernels, the worker) is ended in a fixture's teardown, also on failure; serv
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -32,7 +34,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (the 'test' extra)")
 
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Locator, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.server.processes import Worker, free_port, log_tail, start_workers, stop_workers
@@ -350,61 +352,196 @@ def test_worker_page_validates(worker: Worker, browser_page: BrowserPage, artifa
 
 # ---------------------------------------------------------------- the explorer in JupyterLab
 
-# A pool large enough (10 million members, about 0.9 GB) that only Stop, not memory, ends the search
-# within its minute, however fast the machine.
+# The search records what the widget passed it; its pool is large enough (10 million members, about
+# 0.9 GB) that only Stop or the budget, not memory, ends a search, however fast the machine.
 EXPLORER_CELL = """\
 import phi_lab as pl
 from phi_lab.store import MasterList
 from phi_lab.widgets import ExplorerWidget
 
+calls = []
+
 
 def search(kind, target, **options):
-    return pl.find_closed_forms(target, max_pool=10_000_000, **options)
+    passed = {name: value for name, value in options.items() if name not in ("progress", "cancel")}
+    calls.append({"kind": kind, "target": target, **passed})
+    find = pl.find_equations if kind == "equations" else pl.find_closed_forms
+    return find(target, max_pool=10_000_000, **options)
 
 
-ExplorerWidget(
-    kind="closed forms", max_complexity=12, time_budget_s=60, search=search, master_list=MasterList(":memory:")
-)"""
+explorer = ExplorerWidget(search=search, master_list=MasterList(":memory:"))
+explorer"""
+CALLS_CELL = "print(repr(calls[-1]) if calls else 'no search yet')"
+SEARCH_MS = 60_000  # a search of a few seconds, the first one importing torch in the kernel
 
 
-def test_explorer_widget_searches_in_the_background_and_stops(
+def _summary_rows(status: str) -> int:
+    """The row count a finished search's summary states ("4 forms from 17 hits ...", "No relations found ...")."""
+    if status.startswith("No "):
+        return 0
+    found = re.match(r"([\d,]+) (?:forms?|relations?) ", status)
+    assert found is not None, status
+    return int(found.group(1).replace(",", ""))
+
+
+def test_explorer_widget_every_control_in_jupyterlab(
     jupyterlab: JupyterLab, browser_page: BrowserPage, artifacts: Path
 ) -> None:
-    """Search for φ's closed forms to complexity 12 (minutes of work), watch the progress, press Stop:
-    the search ends at once with the hits found so far, (1 + sqrt(5))/2 first."""
+    """Drive every control of the ExplorerWidget in JupyterLab and read what the kernel's search received.
+
+    1. closed forms (a click on the kind: the constants follow, π pressed), complexity 5 (the
+       slider's readout), budget 3 s, max results 4, φ added to the constants, exp removed from
+       the operations, target ``phi + 1`` and Enter: at most 4 rows, the summary's count is the
+       table's, one form uses φ, none exp; the chart shown; a row's variants fold out.
+    2. complexity 12, budget 20 s, target ``phi``, the Search button, then Stop once the status
+       counts candidates past level 6 (the previous results gone meanwhile): "(stopped)", with
+       (1 + sqrt(5))/2 in the table.
+    3. an empty target and Enter: the problem in red, the table and the chart cleared.
+    4. equations, ``pi``, complexity 4, budget 2 s: no relation, "No hits.", no chart.
+    """
     import nbformat
 
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EXPLORER_CELL)])
+    cells = [nbformat.v4.new_code_cell(EXPLORER_CELL), nbformat.v4.new_code_cell(CALLS_CELL)]
+    notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nbformat.write(notebook, jupyterlab.root / "explorer.ipynb")
     page = browser_page.page
-    status = page.locator(".widget-html").first
+    status = page.locator(".widget-html").nth(0)
+    table = page.locator(".widget-html").nth(1)
+    rows = page.locator("tr.phi-lab-hit")
+    chart = page.locator("img.widget-image")
+    target = page.locator(".widget-text input[type=text]").first
+    budget = page.locator(".widget-inline-hbox", has_text="Budget (s)").locator("input")
+    max_results = page.locator(".widget-inline-hbox", has_text="Max results").locator("input")
+    complexity = page.locator(".widget-slider .widget-readout").first
+    search_button = page.locator("button.widget-button", has_text="Search")
+    stop_button = page.locator("button.widget-button", has_text="Stop")
+
+    def chip(label: str) -> Locator:
+        return page.locator("button.widget-toggle-button").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+
+    def kind(label: str) -> Locator:
+        return page.locator(".widget-toggle-buttons button").filter(has_text=label)
+
+    def set_number(box: Locator, value: str) -> None:
+        box.fill(value)
+        box.press("Tab")  # a number box commits its value on change
+
+    def set_complexity(value: int) -> None:
+        complexity.fill(str(value))
+        complexity.press("Enter")
+        page.wait_for_function(  # the slider follows the kernel's value
+            "n => document.querySelector('.widget-slider .widget-readout').textContent.trim() === String(n)", arg=value
+        )
+
+    def last_call() -> dict[str, object]:
+        """Run the second cell, which prints the last search's keywords as the kernel received them."""
+        runs = page.locator(".jp-Cell").nth(1)
+        before = runs.locator(".jp-OutputArea-output").inner_text()
+        runs.locator(".jp-InputPrompt").click()
+        page.keyboard.press("Control+Enter")  # run it in place (Shift+Enter would add a cell below)
+        page.wait_for_function(
+            "before => { const out = document.querySelectorAll('.jp-Cell')[1].querySelector('.jp-OutputArea-output');"
+            " return out !== null && out.textContent.trim() !== before.trim(); }",
+            arg=before,
+            timeout=VERDICT_MS,
+        )
+        return dict(ast.literal_eval(runs.locator(".jp-OutputArea-output").inner_text().strip()))
+
+    def finished(text: str) -> str:
+        page.locator(".widget-html", has_text=text).first.wait_for(timeout=SEARCH_MS)
+        return status.inner_text()
+
     try:
         page.goto(jupyterlab.url("lab/tree/explorer.ipynb"))
         page.wait_for_function(f"() => {KERNEL_IDLE_JS}", polling=100, timeout=KERNEL_IDLE_MS)
         _menu(page, "Run", "Run All Cells")
-        search = page.locator("button.widget-button", has_text="Search")
-        search.wait_for(timeout=RUN_ALL_MS)
+        search_button.wait_for(timeout=RUN_ALL_MS)
         _wait_settled(page, RUN_ALL_MS)
-        search.click()
-        # The kernel is idle while the search runs in its thread; the status line follows it.
-        page.locator(".widget-html", has_text="candidates").first.wait_for(timeout=VERDICT_MS)
+
+        # 1. Every control, then Enter.
+        kind("closed forms").click()
+        page.locator("button.widget-toggle-button.mod-active", has_text="π").wait_for()  # the constants followed
+        set_complexity(5)
+        set_number(budget, "3")
+        set_number(max_results, "4")
+        chip("φ").click()
+        chip("exp").click()
+        page.locator("button.widget-toggle-button.mod-active", has_text="φ").wait_for()
+        target.fill("phi + 1")
+        target.press("Enter")
+        first = finished("forms from")
+        first_rows, first_table = rows.count(), table.inner_text()
+        first_chart = chart.is_visible()
+        scrolls = table.evaluate("el => [getComputedStyle(el).overflowY, getComputedStyle(el).maxHeight]")
+        variants = page.locator("details.phi-lab-variants").first
+        variants.locator("summary").click()
+        opened = variants.evaluate("details => details.open") and variants.locator("code").first.is_visible()
+        target.scroll_into_view_if_needed()
+        target.evaluate("input => input.scrollIntoView({block: 'start'})")
+        _screenshot(page, artifacts / "jupyterlab_explorer_controls.png")
+        call = last_call()
+
+        # 2. The Search button, then Stop.
+        chip("φ").click()
+        set_number(max_results, "20")
+        set_complexity(12)
+        set_number(budget, "20")
+        target.fill("phi")
+        search_button.click()
+        # Stop once level 6 is done ((1 + sqrt(5))/2 has complexity 5): a stopped search keeps its finished levels.
+        past_six = re.compile(r"complexity (?:[7-9]|1[0-2]) · .* · [1-9][\d,]* hits")
+        page.locator(".widget-html", has_text=past_six).first.wait_for(timeout=SEARCH_MS)
         progress = status.inner_text()
-        page.locator("button.widget-button", has_text="Stop").click()
-        page.locator(".widget-html", has_text="(stopped)").first.wait_for(timeout=VERDICT_MS)
-        stopped = status.inner_text()
-        table = page.locator(".widget-html table").first.inner_text()
-        drawn = page.evaluate(
-            "() => [...document.querySelectorAll('img.widget-image')].some(i => i.complete && i.naturalWidth > 0)"
-        )
+        stop_enabled = stop_button.is_enabled()
+        running_rows, running_chart = rows.count(), chart.is_visible()  # the previous search's are gone
+        _screenshot(page, artifacts / "jupyterlab_explorer_running.png")
+        stop_button.click()
+        stopped = finished("(stopped)")
+        stopped_rows, stopped_table, stopped_chart = rows.count(), table.inner_text(), chart.is_visible()
+        stop_disabled_after = stop_button.is_disabled()
+        target.evaluate("input => input.scrollIntoView({block: 'start'})")
         _screenshot(page, artifacts / "jupyterlab_explorer.png")
+
+        # 3. A problem clears the results.
+        target.fill("")
+        target.press("Enter")
+        problem = finished("Type a target")
+        problem_rows, problem_chart = rows.count(), chart.is_visible()
+
+        # 4. Nothing found: no chart.
+        kind("equations").click()
+        page.locator("button.widget-toggle-button.mod-active", has_text="π").wait_for(state="detached")
+        set_complexity(4)
+        set_number(budget, "2")
+        target.fill("pi")
+        target.press("Enter")
+        nothing = finished("No relations found")
+        nothing_table, nothing_chart = table.inner_text(), chart.is_visible()
+        target.evaluate("input => input.scrollIntoView({block: 'start'})")
+        _screenshot(page, artifacts / "jupyterlab_explorer_no_hits.png")
         page_text = page.locator("body").inner_text()
     except Exception:
         _screenshot(page, artifacts / "jupyterlab_explorer_failure.png", failing=True)
         print(jupyterlab.log_tail())
         raise
-    assert "complexity" in progress and "hits" in progress, progress
-    assert "exact" in stopped, stopped
-    assert table.index("(1 + sqrt(5))/2") < table.index("2/(sqrt(5) - 1)"), table
-    assert drawn, "the chart of the hits (an Image widget) did not load"
+    assert call == {
+        "kind": "closed forms",
+        "target": "phi + 1",
+        "constants": ("1", "2", "3", "5", "pi", "e", "phi", "sqrt5"),
+        "operations": ("+", "-", "*", "/", "^", "sqrt", "log"),
+        "max_complexity": 5,
+        "max_results": 4,
+        "time_budget_s": 3.0,
+    }, call
+    assert 1 <= first_rows <= 4 and _summary_rows(first) == first_rows, (first, first_rows)
+    assert "phi" in first_table and "exp" not in first_table, first_table
+    assert first_chart and opened, "the chart, or a row's variants, did not show"
+    assert scrolls[0] == "auto" and scrolls[1].endswith("px"), f"the table does not scroll in a box: {scrolls}"
+    assert "candidates" in progress and "hits" in progress and stop_enabled, progress
+    assert running_rows == 0 and not running_chart, "the previous search's results stayed while searching"
+    assert _summary_rows(stopped) == stopped_rows and "(1 + sqrt(5))/2" in stopped_table, (stopped, stopped_table)
+    assert stopped_chart and stop_disabled_after
+    assert problem_rows == 0 and not problem_chart, problem
+    assert "No hits." in nothing_table and not nothing_chart, (nothing, nothing_table)
     assert "Error displaying widget" not in page_text, "a widget did not render"

@@ -141,3 +141,13 @@ def test_bad_arguments_are_clear_errors(arguments: dict[str, object], message: s
 def test_cuda_finds_the_same_equations(phi_equations: EquationSearch) -> None:
     on_cuda = search_equations(device="cuda", time_budget_s=120.0)
     assert [hit.text for hit in on_cuda.hits if hit.exact] == [hit.text for hit in phi_equations.hits if hit.exact]
+
+
+def test_a_search_that_finds_nothing_says_why() -> None:
+    pi = search_equations("pi", max_complexity=6, device="cpu", time_budget_s=600)
+    assert not any(hit.exact for hit in pi.hits)
+    assert pi.reason is not None and pi.reason.startswith("pi is transcendental") and "add pi" in pi.reason
+    assert search_equations("phi", max_complexity=6, device="cpu").reason is None
+    digits = search_equations(1.6180339887498949, max_complexity=6, device="cpu")
+    assert digits.reason is not None and "16 digits" in digits.reason
+    assert pi.pool_limit > pi.pool > 0 and pi.pool_bytes > 0 and pi.pruned > 0

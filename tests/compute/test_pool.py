@@ -81,3 +81,22 @@ def test_budgets_and_arguments() -> None:
         grow(leaves, unary, binary, max_complexity=0, budget=Budget(10, 5), device=CPU)
     with pytest.raises(InputError, match="time budget"):
         Budget(0, 5)
+
+
+def test_keys_tell_a_value_from_minus_ten_times_it() -> None:
+    # The mixing step once shifted arithmetically (copying the sign bit) and lost a bit: (5 - e)/2
+    # and 5*(e - 5) got one key, and (5 - e)/2 was missing from the pool.
+    from phi_lab.compute.pool import _keys
+
+    value = 1.1408590857704775
+    keys, _ = _keys(torch.tensor([[value], [-10 * value]], dtype=torch.complex128))
+    assert keys[0] != keys[1]
+
+
+def test_the_pool_limit_follows_the_memory_and_the_sample_points() -> None:
+    from phi_lab.compute.pool import member_bytes, pool_limit
+
+    cpu = torch.device("cpu")
+    assert member_bytes(4) > member_bytes(1) > 0
+    assert pool_limit(1, cpu) > pool_limit(4, cpu) > 0
+    assert pool_limit(1, cpu, share=0.01) < pool_limit(1, cpu)
