@@ -15,267 +15,31 @@ its kernels, the worker) is ended in a fixture's teardown, also on failure; serv
 from __future__ import annotations
 
 import ast
-import contextlib
-import json
-import os
 import re
-import secrets
 import shutil
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
 pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (the 'test' extra)")
 
-from playwright.sync_api import ConsoleMessage, Locator, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator
 
-from tests.server.processes import Worker, free_port, log_tail, start_workers, stop_workers
+from tests.browser.pages import (
+    KERNEL_IDLE_JS,
+    KERNEL_IDLE_MS,
+    NOTEBOOK,
+    RUN_ALL_MS,
+    VERDICT_MS,
+    BrowserPage,
+    JupyterLab,
+    open_menu,
+    take_screenshot,
+    wait_settled,
+)
+from tests.server.processes import Worker, log_tail
 
-#: The browser Playwright drives: ``playwright install`` cannot download one on these machines.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 pytestmark = [pytest.mark.requires_browser, pytest.mark.slow]
-
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_validate.ipynb"
-
-# Bounded waits.
-LAB_READY_S = 60.0  # jupyter lab answers /api/status
-KERNEL_IDLE_MS = 60_000  # the notebook open, its kernel started (Playwright counts milliseconds)
-RUN_ALL_MS = 90_000  # Run All Cells finished, the widget shown
-VERDICT_MS = 30_000  # the card after a click
-
-
-# ---------------------------------------------------------------- fixtures
-
-
-@dataclass
-class BrowserPage:
-    """A chromium page, and the error messages its console printed so far."""
-
-    page: Page
-    console_errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class JupyterLab:
-    """One ``jupyter lab`` server on loopback, serving the notebooks in :attr:`root`."""
-
-    proc: subprocess.Popen[bytes]
-    port: int
-    token: str
-    root: Path
-    log: Path
-
-    def url(self, path: str) -> str:
-        """``http://127.0.0.1:PORT/<path>?token=...``."""
-        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}?token={self.token}"
-
-    def log_tail(self, size: int = 4000) -> str:
-        """The end of the server's output (its kernels' too), for failure messages."""
-        try:
-            text = self.log.read_text(errors="replace")
-        except FileNotFoundError:
-            return "(no log)"
-        return f"--- jupyter lab on port {self.port}, log {self.log}:\n{text[-size:]}"
-
-
-@pytest.fixture
-def artifacts(tmp_path: Path) -> Path:
-    """Where screenshots go: ``$PHI_LAB_ARTIFACTS`` if set, else the test's ``tmp_path``."""
-    folder = Path(os.environ.get("PHI_LAB_ARTIFACTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def browser_page() -> Iterator[BrowserPage]:
-    """A fresh page of a headless chromium (1400×1000), its console errors collected."""
-    with sync_playwright() as playwright:  # on exit: the driver stops, and any browser it still runs
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.set_default_timeout(30_000)
-            result = BrowserPage(page)
-
-            def on_console(message: ConsoleMessage) -> None:
-                if message.type == "error":
-                    result.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-            page.on("console", on_console)
-            yield result
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def jupyterlab(tmp_path: Path) -> Iterator[JupyterLab]:
-    """A JupyterLab server on ``127.0.0.1`` serving ``tmp_path / "notebooks"`` (empty at first).
-
-    Its configuration, data, runtime, settings and workspaces live under ``tmp_path``, so the
-    user's own JupyterLab setup neither leaks in nor is touched (the environment's kernel spec
-    and widget extension, under ``sys.prefix``, are still found); news and update checks are
-    off, and every cell stays in the page (``windowingMode: none``), so the page's text is the
-    whole notebook's.  Kernels run with ``PHI_LAB_DEVICE=cpu``.
-    """
-    root, home = tmp_path / "notebooks", tmp_path / "jupyter"
-    settings = home / "lab-settings" / "@jupyterlab"
-    for folder in (root, settings / "apputils-extension", settings / "notebook-extension"):
-        folder.mkdir(parents=True)
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    environ = {key: value for key, value in os.environ.items() if not key.startswith(("PHI_LAB_", "JUPYTER"))}
-    environ.update(
-        {
-            "PHI_LAB_DEVICE": "cpu",
-            "JUPYTER_CONFIG_DIR": str(home / "config"),
-            "JUPYTER_DATA_DIR": str(home / "data"),
-            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-            "JUPYTERLAB_SETTINGS_DIR": str(settings.parent),
-            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "MPLCONFIGDIR": str(home / "matplotlib"),
-        }
-    )
-    port, token = free_port(), secrets.token_hex(16)
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log = tmp_path / "jupyterlab.log"
-    with log.open("wb") as output:
-        # A session of its own, so that teardown can end the server and every kernel it started.
-        proc = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=environ,
-            start_new_session=True,
-        )
-    lab = JupyterLab(proc, port, token, root, log)
-    try:
-        _wait_lab_ready(lab)
-        yield lab
-    finally:
-        _stop_session(proc)
-
-
-def _wait_lab_ready(lab: JupyterLab) -> None:
-    deadline = time.monotonic() + LAB_READY_S
-    with httpx.Client(timeout=2.0) as client:
-        while True:
-            if lab.proc.poll() is not None:
-                raise RuntimeError(
-                    f"jupyter lab exited with {lab.proc.returncode} before it was ready\n{lab.log_tail()}"
-                )
-            with contextlib.suppress(httpx.TransportError):
-                if client.get(lab.url("api/status")).status_code == 200:
-                    return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"jupyter lab not ready after {LAB_READY_S:g} s\n{lab.log_tail()}")
-            time.sleep(0.2)
-
-
-def _stop_session(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
-    """SIGTERM the server (it shuts its kernels down), then SIGKILL whatever is left of its session."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)  # the session's process group has the server's pid as its id
-    proc.wait(timeout)
-
-
-@pytest.fixture
-def worker(tmp_path: Path) -> Iterator[Worker]:
-    """One real ``phi-lab serve`` on a free port of 127.0.0.1 (``PHI_LAB_DEVICE=cpu``), stopped after the test."""
-    (started,) = start_workers(1, tmp_path)
-    try:
-        yield started
-    finally:
-        stop_workers([started])
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _screenshot(page: Page, path: Path, *, failing: bool = False) -> None:
-    """Save a screenshot of the whole page and print where; when a test is failing already, never raise."""
-    try:
-        page.screenshot(path=path, full_page=True)
-    except PlaywrightError as exc:
-        if not failing:
-            raise
-        print(f"no screenshot {path}: {exc}")
-        return
-    print(f"screenshot: {path}")
-
-
-# ---------------------------------------------------------------- JupyterLab
-
-
-def _menu(page: Page, menu: str, item: str) -> None:
-    """Click ``menu`` in JupyterLab's menu bar, then its ``item``."""
-    page.locator("#jp-menu-panel").get_by_role("menuitem", name=menu, exact=True).click()
-    page.get_by_role("menuitem", name=item, exact=True).click()
-
-
-#: True when the notebook's kernel is connected and idle.  The toolbar's execution indicator alone
-#: says "idle" before any kernel is there; the status bar says "No Kernel | Initializing" then.
-KERNEL_IDLE_JS = """(() => {
-    const indicator = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']") !== null;
-    const statusBar = [...document.querySelectorAll('.jp-StatusBar-TextItem')].map(item => item.textContent.trim());
-    return indicator && statusBar.some(text => text.endsWith('| Idle') && !text.startsWith('No Kernel'));
-})()"""
-
-
-def _wait_settled(page: Page, timeout: float) -> None:
-    """Wait until no cell is queued or running (``[*]``) and the kernel has stayed idle for a second.
-
-    A click can send the kernel more than one message (the equation box commits its text on blur,
-    then the button's click arrives), with an instant of idle between them: hence the second.
-    """
-    page.wait_for_function(
-        """() => {
-            const settled = ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))
-                && KERNEL_IDLE;
-            const now = performance.now();
-            if (!settled) { window.__phiLabIdleSince = null; return false; }
-            window.__phiLabIdleSince ??= now;
-            return now - window.__phiLabIdleSince >= 1000;
-        }""".replace("KERNEL_IDLE", KERNEL_IDLE_JS),
-        polling=100,
-        timeout=timeout,
-    )
-    page.evaluate("() => { window.__phiLabIdleSince = null; }")
 
 
 def test_validator_widget_in_jupyterlab(jupyterlab: JupyterLab, browser_page: BrowserPage, artifacts: Path) -> None:
@@ -288,26 +52,26 @@ def test_validator_widget_in_jupyterlab(jupyterlab: JupyterLab, browser_page: Br
         page.goto(jupyterlab.url(f"lab/tree/{NOTEBOOK.name}"))
         page.wait_for_function(f"() => {KERNEL_IDLE_JS}", polling=100, timeout=KERNEL_IDLE_MS)
         # The saved outputs and widget state would show a widget no kernel drives: clear them first.
-        _menu(page, "Edit", "Clear Outputs of All Cells")
-        _menu(page, "Run", "Run All Cells")
+        open_menu(page, "Edit", "Clear Outputs of All Cells")
+        open_menu(page, "Run", "Run All Cells")
         equation = page.locator(".widget-text input").first
         equation.wait_for(timeout=RUN_ALL_MS)
-        _wait_settled(page, RUN_ALL_MS)
+        wait_settled(page, RUN_ALL_MS)
 
         equation.fill("F = m + a")
         page.locator("button.widget-button").first.click()  # Validate
         card = page.locator(".widget-html", has_text="INVALID").first
         card.wait_for(timeout=VERDICT_MS)
-        _wait_settled(page, VERDICT_MS)
+        wait_settled(page, VERDICT_MS)
         equation.evaluate("input => input.scrollIntoView({block: 'start'})")  # the whole widget in the picture
         text = card.inner_text()
         drawn = page.evaluate(
             "() => [...document.querySelectorAll('img.widget-image')].some(i => i.complete && i.naturalWidth > 0)"
         )
         page_text = page.locator("body").inner_text()
-        _screenshot(page, artifacts / "jupyterlab_validate.png")
+        take_screenshot(page, artifacts / "jupyterlab_validate.png")
     except Exception:
-        _screenshot(page, artifacts / "jupyterlab_failure.png", failing=True)
+        take_screenshot(page, artifacts / "jupyterlab_failure.png", failing=True)
         print(jupyterlab.log_tail())
         raise
     assert "F = m + a" in text, text
@@ -330,15 +94,15 @@ def test_worker_page_validates(worker: Worker, browser_page: BrowserPage, artifa
         page.click("#validate")
         card.filter(has_text="INVALID").wait_for(timeout=VERDICT_MS)  # visible, with the verdict
         invalid = card.inner_text()
-        _screenshot(page, artifacts / "worker_page_invalid.png")
+        take_screenshot(page, artifacts / "worker_page_invalid.png")
 
         page.fill("#equation", "E = mc²")
         page.click("#validate")
         card.filter(has_text="Mass–energy equivalence").wait_for(timeout=VERDICT_MS)
         valid = card.inner_text()
-        _screenshot(page, artifacts / "worker_page.png")
+        take_screenshot(page, artifacts / "worker_page.png")
     except Exception:
-        _screenshot(page, artifacts / "worker_page_failure.png", failing=True)
+        take_screenshot(page, artifacts / "worker_page_failure.png", failing=True)
         print(log_tail(worker))
         raise
     assert invalid.startswith("INVALID"), invalid
@@ -455,9 +219,9 @@ def test_explorer_widget_every_control_in_jupyterlab(
     try:
         page.goto(jupyterlab.url("lab/tree/explorer.ipynb"))
         page.wait_for_function(f"() => {KERNEL_IDLE_JS}", polling=100, timeout=KERNEL_IDLE_MS)
-        _menu(page, "Run", "Run All Cells")
+        open_menu(page, "Run", "Run All Cells")
         search_button.wait_for(timeout=RUN_ALL_MS)
-        _wait_settled(page, RUN_ALL_MS)
+        wait_settled(page, RUN_ALL_MS)
 
         # 1. Every control, then Enter.
         kind("closed forms").click()
@@ -479,7 +243,7 @@ def test_explorer_widget_every_control_in_jupyterlab(
         opened = variants.evaluate("details => details.open") and variants.locator("code").first.is_visible()
         target.scroll_into_view_if_needed()
         target.evaluate("input => input.scrollIntoView({block: 'start'})")
-        _screenshot(page, artifacts / "jupyterlab_explorer_controls.png")
+        take_screenshot(page, artifacts / "jupyterlab_explorer_controls.png")
         call = last_call()
 
         # 2. The Search button, then Stop.
@@ -495,13 +259,13 @@ def test_explorer_widget_every_control_in_jupyterlab(
         progress = status.inner_text()
         stop_enabled = stop_button.is_enabled()
         running_rows, running_chart = rows.count(), chart.is_visible()  # the previous search's are gone
-        _screenshot(page, artifacts / "jupyterlab_explorer_running.png")
+        take_screenshot(page, artifacts / "jupyterlab_explorer_running.png")
         stop_button.click()
         stopped = finished("(stopped)")
         stopped_rows, stopped_table, stopped_chart = rows.count(), table.inner_text(), chart.is_visible()
         stop_disabled_after = stop_button.is_disabled()
         target.evaluate("input => input.scrollIntoView({block: 'start'})")
-        _screenshot(page, artifacts / "jupyterlab_explorer.png")
+        take_screenshot(page, artifacts / "jupyterlab_explorer.png")
 
         # 3. A problem clears the results.
         target.fill("")
@@ -519,10 +283,10 @@ def test_explorer_widget_every_control_in_jupyterlab(
         nothing = finished("No relations found")
         nothing_table, nothing_chart = table.inner_text(), chart.is_visible()
         target.evaluate("input => input.scrollIntoView({block: 'start'})")
-        _screenshot(page, artifacts / "jupyterlab_explorer_no_hits.png")
+        take_screenshot(page, artifacts / "jupyterlab_explorer_no_hits.png")
         page_text = page.locator("body").inner_text()
     except Exception:
-        _screenshot(page, artifacts / "jupyterlab_explorer_failure.png", failing=True)
+        take_screenshot(page, artifacts / "jupyterlab_explorer_failure.png", failing=True)
         print(jupyterlab.log_tail())
         raise
     assert call == {
