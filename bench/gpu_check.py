@@ -14,10 +14,13 @@ It prints the device, then
 3. φ's closed forms and equations (:func:`phi_lab.find_closed_forms`,
    :func:`phi_lab.find_equations`) searched on the CPU and on CUDA: the exact hits must be the
    same, and both wall times are printed;
-4. evaluator throughput on CUDA (node-evaluations/s), doubling the batch until the peak
+4. the search pool grown on CUDA with its pruning rules and without
+   (:func:`bench_pool.measure_throughput`, one level deeper than ``bench_explore.py``'s
+   default): levels finished, generated, pruned, evaluated, kept, kept/s, and the time ratio;
+5. evaluator throughput on CUDA (node-evaluations/s), doubling the batch until the peak
    memory would pass half of the free memory or the time budget runs out; larger batches
    tile one compiled base program (its compile time is measured once, per expression);
-5. the bandwidth of a device-to-device ``copy_`` of a large buffer, and the evaluator's
+6. the bandwidth of a device-to-device ``copy_`` of a large buffer, and the evaluator's
    throughput expressed as bandwidth under a lower-bound traffic model (one 16-byte complex
    read and one written per node-evaluation).
 
@@ -43,6 +46,9 @@ import torch
 BUDGET_S = 240.0
 #: The sweep stops when the next batch's projected peak memory passes this share of free memory.
 MEMORY_SHARE = 0.5
+#: The pool runs on the device: their last level, and the budget of each (pruned, unpruned).
+POOL_COMPLEXITY = 8
+POOL_BUDGET_S = 45.0
 #: Relative tolerance of the CPU-versus-CUDA program values.
 RELATIVE = 1e-12
 
@@ -161,6 +167,19 @@ def check_searches(device: torch.device) -> dict[str, Any]:
             }
         )
     return {"searches": rows, "ok": all(row["same"] for row in rows)}
+
+
+def check_pool(
+    device: torch.device, max_complexity: int = POOL_COMPLEXITY, budget_s: float = POOL_BUDGET_S
+) -> dict[str, Any]:
+    """The search pool grown on ``device`` with and without pruning (``bench_pool``), its table printed."""
+    from bench.bench_pool import grow_once, measure_throughput, throughput_lines
+
+    grow_once(None, 3, 10.0, str(device))  # warm-up: the device's first kernels out of the figures
+    figures = measure_throughput(max_complexity, budget_s, str(device))
+    for line in throughput_lines(figures):
+        print(f"  {line}", flush=True)
+    return figures
 
 
 def check_values(device: torch.device, size: int) -> dict[str, Any]:
@@ -308,6 +327,8 @@ def main() -> int:
             f"({row['exact_hits']} exact hits; {row['cpu_s']:.2f} s on the CPU, {row['device_s']:.2f} s on CUDA)",
             flush=True,
         )
+    print(f"search pool on CUDA up to level {POOL_COMPLEXITY}, with and without pruning:", flush=True)
+    report["pool"] = check_pool(device)
     report["copy"] = copy_bandwidth(device, torch.cuda.mem_get_info(device)[0])
     copy = report["copy"]
     print(f"device-to-device copy_ of {copy['buffer_gib']:.2f} GiB: {copy['gb_per_s']:,.0f} GB/s (read + write)")

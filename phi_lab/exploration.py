@@ -25,6 +25,7 @@ from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import ProgressCallback
 from phi_lab.compute.equation_search import EquationHit, search_equations
 from phi_lab.compute.identities import find_identities
+from phi_lab.compute.solution_sets import real_roots
 from phi_lab.equations.forms import relation_key
 from phi_lab.equations.syntax import Node, Operation, walk
 from phi_lab.equations.verdict import ValidationResult
@@ -127,10 +128,8 @@ def find_equations(
         prune=prune,
         cancel=cancel,
     )
-    groups: dict[str, list[EquationHit]] = {}
-    for hit in search.hits:  # ranked: a group's first hit is its best
-        groups.setdefault(relation_key(hit.left.node, hit.right.node, variable), []).append(hit)
-    shown = [sorted(group, key=_simplest) for group in list(groups.values())[:max_results]]
+    groups = _relations(search.hits, variable, search.target, resolve_device(device), max_results)
+    shown = [sorted(group, key=_simplest) for group in groups[:max_results]]
     # One device batch for the numeric checks of all the rows, as validate_many does.
     verdicts = validate_each([group[0].text for group in shown], {}, "math", resolve_device(device))
     rows = [_row(group, verdict) for group, verdict in zip(shown, verdicts, strict=True)]
@@ -164,6 +163,59 @@ def find_equations(
     return frame
 
 
+def _relations(
+    hits: Sequence[EquationHit], variable: str, target: float, device: torch.device, enough: int
+) -> list[list[EquationHit]]:
+    """The hits grouped into relations, in the order of each group's best hit (``hits`` are ranked).
+
+    An exact hit is keyed by the real roots seen around the target
+    (:func:`~phi_lab.compute.solution_sets.real_roots`: ``x = pi``, ``exp(pi - x) = 1`` and
+    ``x^3 = pi^3`` are one relation, ``x^2 = pi^2`` another; ``x^2 = x + 1``, ``x - 1 = 1/x``
+    and ``x^2 - x = 1`` share theirs), any other hit by its sides' difference up to a nonzero
+    factor (:func:`~phi_lab.equations.forms.relation_key`, which SymPy computes: ~10 ms a hit).
+    Inexact hits are left out when the exact ones already make ``enough`` groups: ranked after
+    every exact hit, they could not be shown, nor join an exact relation.
+    """
+    parent = list(range(len(hits)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    def join(keyed: dict[object, int], key: object, index: int) -> None:
+        if key in keyed:
+            first, second = root(keyed[key]), root(index)
+            parent[max(first, second)] = min(first, second)  # the better-ranked hit leads
+        else:
+            keyed[key] = index
+
+    exact = [index for index, hit in enumerate(hits) if hit.exact]
+    solutions = real_roots(
+        [(hits[index].left.node, hits[index].right.node) for index in exact], variable, around=target, device=device
+    )
+    by_roots: dict[object, int] = {}
+    for index, roots in zip(exact, solutions, strict=True):
+        if roots:
+            join(by_roots, roots, index)
+    rooted = {index for index, roots in zip(exact, solutions, strict=True) if roots}
+    by_relation: dict[object, int] = {}
+    for index in exact:  # SymPy (~10 ms a hit) only where no roots were seen
+        if index not in rooted:
+            join(by_relation, relation_key(hits[index].left.node, hits[index].right.node, variable), index)
+    kept = list(exact)
+    if len({root(index) for index in exact}) < enough:
+        inexact = [index for index, hit in enumerate(hits) if not hit.exact]
+        for index in inexact:
+            join(by_relation, relation_key(hits[index].left.node, hits[index].right.node, variable), index)
+        kept += inexact
+    groups: dict[int, list[EquationHit]] = {}
+    for index in sorted(kept):
+        groups.setdefault(root(index), []).append(hits[index])
+    return [groups[leader] for leader in sorted(groups)]
+
+
 def _simplest(hit: EquationHit) -> tuple[bool, int, float, bool, int, int, str]:
     """How a group's member is chosen to show it: exact, least complex, least error, no division,
     smaller left side (``x^2 = x + 1`` before ``x^2 - x = 1``), shorter, then by text."""
@@ -192,11 +244,11 @@ def _row(group: list[EquationHit], result: ValidationResult) -> tuple[Any, ...]:
         result.valid,
         result.kind,
         result.confidence,
-        result.decided_by,
+        result.decided_by or "",  # absent text: an empty cell, as in validate_many's frames
         result.betti,
         result.chi,
         result.phi_coherence,
-        result.catalog,
+        result.catalog or "",
         len(group),
         tuple(member.text for member in group[1:]),
     )

@@ -60,3 +60,14 @@ def test_nothing_found_says_why() -> None:
     assert frame.attrs["reason"].startswith("pi is transcendental")
     forms = pl.find_closed_forms("0.5772156649015329", max_complexity=5, device="cpu")
     assert "16 digits" in forms.attrs["reason"]
+
+
+def test_an_equation_dressed_as_another_is_one_relation() -> None:
+    frame = pl.find_equations(
+        "pi", constants=("1", "2", "pi"), operations=("+", "-", "*", "/", "^", "exp"), max_complexity=6, device="cpu"
+    )
+    rows = frame.set_index("equation")
+    variants = set(rows.loc["x = pi", "variants"])
+    assert {"exp(pi - x) = 1", "x^2/pi = pi"} & variants  # the same real root, pi, only
+    assert "x^2 = pi^2" in rows.index  # -pi as well: another relation
+    assert "exp(x - pi) = 1" not in rows.index

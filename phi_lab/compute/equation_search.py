@@ -122,6 +122,8 @@ class EquationSearch:
         Where the batches ran.
     reason:
         Why no exact equation was found (a sentence), or None.
+    target:
+        The target in double precision.
     """
 
     hits: tuple[EquationHit, ...]
@@ -136,6 +138,7 @@ class EquationSearch:
     seconds: float
     device: str
     reason: str | None
+    target: float
 
 
 def search_equations(
@@ -265,6 +268,7 @@ def search_equations(
         seconds=budget.elapsed(),
         device=str(resolved),
         reason=reason,
+        target=goal_float,
     )
 
 
