@@ -4,7 +4,7 @@
 
     phi-lab validate "E = mc²" [--units F=N,m=kg] [--mode auto|physics|math] [--json] [--device cpu]
     phi-lab validate --file equations.txt [--json]      (``--file -`` reads standard input)
-    phi-lab serve [--host 0.0.0.0] [--port 8000]        (the HTTP worker; settings from the environment)
+    phi-lab serve [--host 0.0.0.0] [--port 8000] [--workers 4]  (HTTP workers; settings from the environment)
     phi-lab health [--url http://127.0.0.1:8000/health] (exit 0 when the worker answers "healthy")
 
 Each subcommand has one parser builder and one function that runs it; both take what they
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from phi_lab import __version__
 from phi_lab.equations.unit_pairs import parse_unit_pairs
 from phi_lab.errors import DeviceError, InputError, ParseError
+from phi_lab.hints import word_explanation
 from phi_lab.options import MODES
 
 if TYPE_CHECKING:
@@ -154,15 +155,42 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--host", help="address to bind (default $PHI_LAB_HOST, else 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default $PORT, else 8000)")
+    parser.add_argument(
+        "--workers",
+        type=_at_least_one,
+        default=1,
+        metavar="N",
+        help="processes serving the port, each with its own worker_id (default 1)",
+    )
     parser.set_defaults(command=run_serve)
 
 
+def _at_least_one(text: str) -> int:
+    """argparse type of ``--workers``: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def run_serve(args: argparse.Namespace, streams: Streams) -> int:
-    """Run ``phi-lab serve`` until SIGTERM (drains first) or SIGINT."""
+    """Run ``phi-lab serve`` until SIGTERM (drains first) or SIGINT.
+
+    With ``--workers N`` above 1, this process supervises N worker processes on the port
+    (:mod:`phi_lab.server.supervisor`) and returns their exit status.
+    """
     from phi_lab.server import Settings, serve  # imported here: validate needs no web framework
 
-    serve(Settings.from_environment(host=args.host, port=args.port))
-    return EXIT_OK
+    settings = Settings.from_environment(host=args.host, port=args.port)
+    if args.workers == 1:
+        serve(settings)
+        return EXIT_OK
+    from phi_lab.server.supervisor import supervise
+
+    return supervise(settings, args.workers)
 
 
 def _add_health(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -336,7 +364,7 @@ def format_result(result: ValidationResult) -> str:
         lines.extend(f"    {row}" for row in caret.splitlines())
     width = max((len(check.name) for check in result.checks), default=0)
     lines.extend(f"  {check.name:<{width}}  {check.status:<4}  {check.detail}" for check in result.checks)
-    lines.append(result.explanation)
+    lines.append(word_explanation(result.explanation, result.hints, "cli"))
     b0, b1, b2 = result.betti
     lines.append(f"Betti numbers: b0={b0} b1={b1} b2={b2}  χ = {result.chi}")
     reason = f" ({result.phi_reason})" if result.phi_reason else ""

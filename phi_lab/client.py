@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import httpx
 
-from phi_lab.equations.verdict import RESULT_COLUMNS
+from phi_lab.equations.verdict import RESULT_COLUMNS, frame_row, results_frame
 from phi_lab.errors import InputError, WorkerError
 from phi_lab.options import check_mode
 
@@ -275,7 +275,6 @@ class WorkerClient:
         With ``fallback="local"``, only the chunks that failed are validated here; once a
         connection to the fleet is refused, chunks not yet sent go local without trying.
         """
-        import pandas as pd
         from tqdm.auto import tqdm
 
         check_mode(mode)
@@ -316,7 +315,7 @@ class WorkerClient:
         if local and reason is not None:
             _warn_fallback(reason, sum(len(chunks[index][1]) for index in local), len(texts))
         columns = [*RESULT_COLUMNS, "worker_id"]
-        return pd.DataFrame([row for rows in results for row in rows], columns=columns)
+        return results_frame([frame_row(row) for rows in results for row in rows], columns)
 
     def _remote_chunk(
         self, texts: list[str], offset: int, units: Mapping[str, str] | None, mode: str, outage: _Outage

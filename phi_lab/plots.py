@@ -48,7 +48,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, NullLocator
 
 from phi_lab.equations.binding import normalize_units
 from phi_lab.equations.names import GREEK
@@ -185,7 +185,7 @@ def draw_complex(
     ax: Axes | None = None,
     theme: str | Theme = "light",
 ) -> Figure:
-    """Draw the clique complex of an equation's graph (see README, "Topology").
+    """Draw the clique complex of an equation's graph (see docs/checks.md, "Topology").
 
     Vertices are marked by kind: symbols (circles), operators and functions (squares),
     each relation's ``=`` (diamonds), number literals (hexagons).  Filled triangles are
@@ -328,7 +328,9 @@ def plot_topology(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
     Up to 12 equations: grouped horizontal bars (``b0``, ``b1``, ``b2``, ``χ``) per
     equation, top to bottom in input order.  More: a heatmap, one row per equation and one
     column per number, annotated while there are at most 40 rows.  Equation labels are cut
-    at 28 characters; rows beyond 60 are not labelled.
+    at 28 characters; rows beyond 60 are not labelled.  ``b2`` (voids) is drawn only when
+    some equation has one: the complex of a syntax graph has none
+    (:mod:`phi_lab.equations.topology`), so it is usually left out, and the title says so.
 
     Parameters
     ----------
@@ -347,15 +349,17 @@ def plot_topology(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
     labels = [_escape(_shorten(str(row["equation"]), 28)) for row in rows]
     values = np.array([[*(int(b) for b in row["betti"]), int(row["chi"])] for row in rows], dtype=int)
     values = values.reshape(len(rows), 4)
-    names = ("b₀ (pieces)", "b₁ (loops)", "b₂ (voids)", "χ = b₀ − b₁ + b₂")
+    drawn = [0, 1, 2, 3] if values[:, 2].any() else [0, 1, 3]  # b₂: only when some equation has a void
+    values = values[:, drawn]
+    names = [("b₀ (pieces)", "b₁ (loops)", "b₂ (voids)", "χ = b₀ − b₁ + b₂")[j] for j in drawn]
     n = len(rows)
     if n <= _MAX_BARS:
         figure, ax = _figure_and_axes(None, colors, (7.5, max(3.2, 1.8 + 0.45 * n)))
-        height = 0.84 / 4
-        for j, name in enumerate(names):
+        height = 0.84 / len(drawn)
+        for position, (j, name) in enumerate(zip(drawn, names, strict=True)):
             bars = ax.barh(
-                np.arange(n) - 0.42 + height * (j + 0.5),
-                values[:, j],
+                np.arange(n) - 0.42 + height * (position + 0.5),
+                values[:, position],
                 height=height,
                 color=colors.series[j],
                 label=name,
@@ -369,11 +373,11 @@ def plot_topology(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
         ax.margins(x=0.08)
         ax.grid(axis="x", color=colors.muted, alpha=0.3)
         ax.set_axisbelow(True)
-        _legend(ax, colors, None, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4, fontsize=9)
+        _legend(ax, colors, None, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(drawn), fontsize=9)
     else:
         figure, ax = _figure_and_axes(None, colors, (7.0, min(12.0, max(4.0, 1.6 + 0.22 * n))))
         image = ax.imshow(values, aspect="auto", cmap="viridis", interpolation="nearest")
-        ax.set_xticks(range(4), ["b₀", "b₁", "b₂", "χ"])
+        ax.set_xticks(range(len(drawn)), [("b₀", "b₁", "b₂", "χ")[j] for j in drawn])
         ax.set_xlabel("number")
         if n <= 60:
             ax.set_yticks(range(n), labels, fontsize=8 if n > 30 else 9)
@@ -388,7 +392,10 @@ def plot_topology(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
         bar.ax.tick_params(colors=colors.text)
         bar.outline.set_edgecolor(colors.muted)
         bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"Topology of {n} equation{'s' if n != 1 else ''}: Betti numbers and χ", color=colors.text)
+    title = f"Topology of {n} equation{'s' if n != 1 else ''}: Betti numbers and χ"
+    if 2 not in drawn and n:
+        title += "\n(b₂, the voids, is 0 for every equation: not drawn)"
+    ax.set_title(title, color=colors.text)
     return figure
 
 
@@ -502,10 +509,13 @@ def plot_verdicts(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
             fontsize=9,
             color=colors.text,
         )
-    ax.set_xticks(positions, [kind.replace("_", " ") for kind in KINDS])
+    # Slanted: eight names side by side at 10 pt overlap ("relationcontradiction") on a 7 in figure.
+    ax.set_xticks(
+        positions, [kind.replace("_", " ") for kind in KINDS], rotation=30, ha="right", rotation_mode="anchor"
+    )
     ax.set_ylabel("equations")
     ax.set_xlabel("verdict kind")
-    ax.set_title(f"Verdicts of {len(rows)} equations: {int(valid_counts.sum())} valid", color=colors.text)
+    ax.set_title(f"Verdicts of {len(rows):,} equations: {int(valid_counts.sum()):,} valid", color=colors.text)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(y=0.12)
     ax.grid(axis="y", color=colors.muted, alpha=0.3)
@@ -514,14 +524,22 @@ def plot_verdicts(data: pd.DataFrame | Sequence[ValidationResult], *, theme: str
     return figure
 
 
-#: Where :func:`plot_hits` draws hits whose error is below it (exact at 50 digits, or 0).
-ERROR_FLOOR = 1e-50
+#: Where :func:`plot_hits` draws a close (not exact) hit whose double-precision error is below
+#: it: 0 means equal in double precision (relative resolution 2.2·10⁻¹⁶), yet not at 50 digits.
+ERROR_FLOOR = 1e-17
+
+#: The most decades :func:`plot_hits` labels on its error axis (more are thinned out).
+_MAX_DECADES = 7
 
 
 def plot_hits(
     frame: pd.DataFrame, *, target: str | None = None, labels: int = 8, theme: str | Theme = "light"
 ) -> Figure:
-    """A search's hits: relative error (log scale) against complexity, exact hits marked.
+    """A search's hits: relative error (log scale) against complexity, exact hits in a band below.
+
+    The error axis spans the close hits' errors, whole decades around them; the exact hits
+    (equal at 50 digits: their double-precision errors, 0 or 10⁻⁵⁰, say nothing) sit in a band
+    of their own under a dashed line, labelled "exact", so neither stretches the axis.
 
     Parameters
     ----------
@@ -540,10 +558,11 @@ def plot_hits(
     Returns
     -------
     matplotlib.figure.Figure
-        One axes with two scatter collections, exact then inexact.  Errors below
-        :data:`ERROR_FLOOR` (exact at 50 digits) are drawn on the floor line; hits of equal
-        complexity are spread sideways so none hides another.  The title counts the rows as
-        the searches group them ("12 relations, 3 exact", "20 forms, 5 exact").
+        One axes with two scatter collections, exact then close.  Close hits are drawn at
+        their error (at least :data:`ERROR_FLOOR`; rows with no finite error are left out);
+        exact hits on the band's line, the y tick labelled ``exact``.  Hits of equal complexity
+        are spread sideways so none hides another.  The title counts the rows as the searches
+        group them ("12 relations, 3 exact", "20 forms, 5 exact").
     """
     colors = _theme(theme)
     text_column = "expression" if "expression" in frame.columns else "equation"
@@ -552,23 +571,32 @@ def plot_hits(
         raise InputError(f"the frame lacks the column(s) {', '.join(missing)} of a phi_lab search")
     figure, ax = _figure_and_axes(None, colors, (7.5, 4.2))
     complexity = frame["complexity"].to_numpy(dtype=float)
-    error = np.maximum(frame["error"].to_numpy(dtype=float), ERROR_FLOOR)
+    error = frame["error"].to_numpy(dtype=float)
     exact = frame["exact"].to_numpy(dtype=bool)
+    close = ~exact & np.isfinite(error)
     rank = frame.groupby("complexity").cumcount().to_numpy(dtype=float)
     size = frame.groupby("complexity")["complexity"].transform("size").to_numpy(dtype=float)
     x = complexity + np.where(size > 1, (rank / np.maximum(size - 1, 1) - 0.5) * 0.6, 0.0)
+    shown = np.maximum(np.where(close, error, 1.0), ERROR_FLOOR)
+    if close.any():
+        low = int(np.floor(np.log10(shown[close].min())))
+        high = max(int(np.ceil(np.log10(shown[close].max()))), low + 1)
+    else:
+        low = high = 0  # no error axis: only the band
+    band = 10.0 ** (low - 1.5)
+    y = np.where(exact, band, shown)
     for chosen, color, marker, name in (
         (exact, colors.valid, "*", "exact (50 digits)"),
-        (~exact, colors.invalid, "o", "close"),
+        (close, colors.invalid, "o", "close"),
     ):
         ax.scatter(
-            x[chosen], error[chosen], s=70 if marker == "*" else 36, color=color, marker=marker, label=name, zorder=3
+            x[chosen], y[chosen], s=70 if marker == "*" else 36, color=color, marker=marker, label=name, zorder=3
         )
-    firsts = [int(index) for index in np.flatnonzero(rank == 0)][:labels]  # the best of each complexity
+    firsts = [int(index) for index in np.flatnonzero((rank == 0) & (exact | close))][:labels]  # the best of each
     for index in firsts:
         ax.annotate(
             _escape(_shorten(str(frame[text_column].iloc[index]), 28)),
-            (x[index], error[index]),
+            (x[index], y[index]),
             xytext=(2, 8),
             textcoords="offset points",
             rotation=30,
@@ -576,11 +604,21 @@ def plot_hits(
             color=colors.text,
         )
     ax.set_yscale("log")
-    ax.axhline(ERROR_FLOOR, color=colors.muted, linewidth=0.8, linestyle="--", zorder=1)
-    ax.set_ylim(ERROR_FLOOR / 10, max(1e3, float(error.max(initial=ERROR_FLOOR)) * 1e3))
+    bottom = low - 2.2 if exact.any() else low - 0.5  # the band only when there are exact hits
+    ax.set_ylim(10.0**bottom, 10.0 ** (high + (0.9 if close.any() else -0.8)))
+    step = max(1, -(-(high - low + 1) // _MAX_DECADES))
+    decades = list(range(high, low - 1, -step))[::-1] if close.any() else []
+    ticks, names = [10.0**d for d in decades], [f"$10^{{{d}}}$" for d in decades]
+    if exact.any():
+        ticks, names = [band, *ticks], ["exact", *names]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FixedFormatter(names))
+    ax.yaxis.set_minor_locator(NullLocator())
+    if close.any() and exact.any():
+        ax.axhline(10.0 ** (low - 0.75), color=colors.muted, linewidth=0.8, linestyle="--", zorder=1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("complexity (nodes)")
-    ax.set_ylabel("relative error (exact hits on the floor)")
+    ax.set_ylabel("relative error")
     row = "form" if text_column == "expression" else "relation"  # a row groups hits: counted as the table does
     title = f"{len(frame)} {row}{'' if len(frame) == 1 else 's'}, {int(exact.sum())} exact"
     ax.set_title(f"{_escape(target)}: {title}" if target else title, color=colors.text)

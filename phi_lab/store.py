@@ -85,7 +85,7 @@ from typing import TYPE_CHECKING, Any
 
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import canonical_form
-from phi_lab.equations.verdict import RESULT_COLUMNS, Check, ValidationResult
+from phi_lab.equations.verdict import RESULT_COLUMNS, Check, ValidationResult, frame_row, results_frame
 from phi_lab.errors import BudgetExceededError, InputError, ParseError, PhiLabError
 
 if TYPE_CHECKING:
@@ -456,8 +456,9 @@ class MasterList:
 
         ``betti`` and ``tags`` are tuples, ``checks`` a list of ``{"name", "status",
         "detail"}`` dicts (as in ``to_dict()``), ``units`` a dict, ``valid`` a bool and
-        ``validated_at`` a UTC datetime; a missing ``catalog`` or ``note`` reads as pandas'
-        missing value.
+        ``validated_at`` a UTC datetime; absent ``catalog``, ``decided_by`` and ``witness``
+        are ``""`` (as in :func:`phi_lab.validate_many`'s frames), a missing ``note`` is
+        pandas' missing value.
         """
         import pandas as pd
 
@@ -468,8 +469,8 @@ class MasterList:
             entry = _entry(row)
             record = {column: getattr(entry, column) for column in COLUMNS}
             record["checks"] = [check.to_dict() for check in entry.checks]
-            records.append(record)
-        frame = pd.DataFrame(records, columns=list(COLUMNS))
+            records.append(frame_row(record))  # as validate_many's frames: no catalog match is ""
+        frame: pd.DataFrame = results_frame(records, COLUMNS)
         frame["validated_at"] = pd.to_datetime(frame["validated_at"], utc=True)
         return frame
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -32,8 +32,17 @@ from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.readings import Interpretation, denominator_reading, interpret
 from phi_lab.equations.syntax import Syntax
 from phi_lab.equations.topology import Topology, topology
-from phi_lab.equations.verdict import INVALID_KINDS, RESULT_COLUMNS, Check, NumericReport, ValidationResult, judge
-from phi_lab.errors import ParseError
+from phi_lab.equations.verdict import (
+    INVALID_KINDS,
+    RESULT_COLUMNS,
+    Check,
+    NumericReport,
+    ValidationResult,
+    frame_row,
+    judge,
+    results_frame,
+)
+from phi_lab.errors import InputError, ParseError
 from phi_lab.options import check_mode
 
 if TYPE_CHECKING:
@@ -117,13 +126,13 @@ def validate(
 
 
 def validate_many(
-    equations: Iterable[str],
+    equations: Iterable[str] | Any,
     units: Mapping[str, str] | None = None,
     mode: str = "auto",
     *,
     device: str | torch.device | None = None,
     progress: bool = False,
-) -> pd.DataFrame:
+) -> pd.DataFrame | Any:
     """Validate many equations; one DataFrame row per input, columns as ``to_dict()``.
 
     The numeric checks of each chunk of equations run as one device batch
@@ -132,18 +141,55 @@ def validate_many(
     Parameters
     ----------
     equations:
-        Texts to validate (order is kept).
+        Texts to validate (order is kept), or a Dask Series of texts (a column of a Dask
+        DataFrame): then the result is a Dask DataFrame with the same columns and the Series'
+        index, computed partition by partition wherever the user's ``dask.distributed`` client
+        sends it (``phi_lab`` must be importable there; each worker resolves ``device=None``
+        to its own GPU or CPU).  Nothing is computed until the caller asks (``.compute()``,
+        ``.to_parquet()``…).
     units, mode, device:
         As for :func:`validate`, applied to every equation.
     progress:
-        Show a tqdm progress bar.
+        Show a tqdm progress bar (not for a Dask Series: use the cluster's dashboard).
+
+    Raises
+    ------
+    InputError
+        For an unknown mode, unreadable units, or a Dask DataFrame instead of one column.
     """
-    import pandas as pd
 
     check_mode(mode)
     declared = normalize_units(units)
+    if type(equations).__module__.partition(".")[0] == "dask":
+        return _validate_dask(equations, declared, mode, device)
     results = validate_each(list(equations), declared, mode, resolve_device(device), progress=progress)
-    return pd.DataFrame([result.to_dict() for result in results], columns=list(RESULT_COLUMNS))
+    return results_frame([frame_row(result.to_dict()) for result in results], RESULT_COLUMNS)
+
+
+def _validate_dask(series: Any, declared: Mapping[str, str], mode: str, device: str | torch.device | None) -> Any:
+    """validate_many over a Dask Series, lazily, one pandas call per partition (private).
+
+    ``dask`` is imported only here, where the caller has already imported it: the core never
+    loads it.
+    """
+    import dask.dataframe
+
+    if not isinstance(series, dask.dataframe.Series):
+        raise InputError(
+            f"validate_many takes a Dask Series of equations (a column: frame['equation']), not {type(series).__name__}"
+        )
+    where = None if device is None else str(device)
+    meta = _validate_partition(series._meta.astype(object), declared, mode, "cpu")
+    return series.map_partitions(_validate_partition, declared, mode, where, meta=meta)  # type: ignore[no-untyped-call]
+
+
+def _validate_partition(texts: pd.Series, declared: Mapping[str, str], mode: str, device: str | None) -> pd.DataFrame:
+    """One Dask partition (a pandas Series) validated: a frame with its index (private; runs on a worker)."""
+    results = validate_each(list(texts), declared, mode, resolve_device(device))
+    if not results:  # Dask's meta: no rows, the dtypes of a row
+        example = frame_row(validate_each(["x = x"], {}, "math", torch.device("cpu"))[0].to_dict())
+        return results_frame([example], RESULT_COLUMNS).iloc[:0].set_axis(texts.index[:0])
+    return results_frame([frame_row(result.to_dict()) for result in results], RESULT_COLUMNS, texts.index)
 
 
 def validate_each(
@@ -282,6 +328,7 @@ def _conclude(
         decided_by=numeric.decided_by,
         witness=numeric.witness,
         reading=equation.reading,
+        hints=verdict.hints,
     )
 
 

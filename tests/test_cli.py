@@ -65,6 +65,12 @@ def test_dimension_mismatch_is_invalid(capsys: pytest.CaptureFixture[str]) -> No
     assert not any(line.startswith("Catalog:") for line in lines)
 
 
+def test_hints_are_worded_for_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "E = m + c")
+    assert "pass --units NAME=UNIT,... or --mode math" in out
+    assert "units=" not in out and "mode='math'" not in out
+
+
 def test_unparseable_text_gets_a_caret(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "E = (")
     assert status == EXIT_INVALID
@@ -186,6 +192,20 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> No
     err = capsys.readouterr().err
     assert "usage: phi-lab" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "two", "1.5"])
+def test_serve_workers_must_be_at_least_one(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    assert main(["serve", "--workers", value]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "usage: phi-lab serve" in err
+    assert f"argument --workers: must be a whole number of at least 1, not {value!r}" in err
+    assert "Traceback" not in err
+
+
+def test_serve_help_shows_workers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--help"]) == EXIT_OK
+    assert "--workers N" in capsys.readouterr().out
 
 
 def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -438,3 +438,22 @@ def test_importing_the_widgets_loads_no_torch() -> None:
     code = "import sys, phi_lab.widgets; print(sorted({'torch', 'sympy', 'matplotlib'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_summary_says_how_long_the_user_waited() -> None:
+    """attrs['seconds'] is the search's own time; confirming and validating the hits (and the first
+    import of torch) come after it: the summary says the wall time, and the search's share."""
+
+    class SlowAfterSearching(RecordingSearch):
+        def __call__(self, kind: str, target: str, /, **options: Any) -> Any:
+            threading.Event().wait(0.8)  # what the search's own clock does not count
+            return super().__call__(kind, target, **options)
+
+    frame = _forms(["a", "b"], hits=2, seconds=0.1)
+    explorer = ExplorerWidget(kind="closed forms", search=SlowAfterSearching(frame), chart=CountingChart())
+    explorer.run()
+    found = re.search(r"in (\d+\.\d) s, 0\.1 s of it searching \(", explorer.status.value)
+    assert found is not None and float(found.group(1)) >= 0.8, explorer.status.value
+    explorer._search = RecordingSearch(_forms(["a"], hits=1, seconds=0.1))  # no wait beyond the search
+    explorer.run()
+    assert re.search(r"in \d+\.\d s \(", explorer.status.value) and "of it searching" not in explorer.status.value

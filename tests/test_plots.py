@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection, PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.container import BarContainer
@@ -219,11 +220,44 @@ def test_topology_bars_equal_the_frame(frame: pd.DataFrame) -> None:
     figure = plots.plot_topology(frame)
     ax = only_axes(figure)
     betti = np.array(frame["betti"].tolist())
-    expected = [list(betti[:, 0]), list(betti[:, 1]), list(betti[:, 2]), list(frame["chi"])]
+    assert not betti[:, 2].any()  # no voids in a syntax graph: b₂ is left out, and the title says so
+    expected = [list(betti[:, 0]), list(betti[:, 1]), list(frame["chi"])]
     assert bar_values(ax) == expected
     assert [t.get_text() for t in ax.get_yticklabels()] == list(frame["equation"])
-    assert ax.get_title() and ax.get_xlabel()
+    legend = ax.get_legend()
+    assert legend is not None and [t.get_text() for t in legend.get_texts()] == [
+        "b₀ (pieces)",
+        "b₁ (loops)",
+        "χ = b₀ − b₁ + b₂",
+    ]
+    assert "b₂, the voids, is 0 for every equation: not drawn" in ax.get_title() and ax.get_xlabel()
     render(figure)
+
+
+def test_topology_bar_labels_do_not_overlap(frame: pd.DataFrame) -> None:
+    """Every bar has its value written beside it ("0" too); no two of those labels overlap."""
+    figure = plots.plot_topology(frame)
+    ax = only_axes(figure)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in ax.texts]
+    assert len(boxes) == 3 * len(frame)
+    for index, box in enumerate(boxes):
+        for other in boxes[index + 1 :]:
+            assert not box.overlaps(other), (box, other)
+
+
+def test_topology_draws_b2_when_an_equation_has_a_void() -> None:
+    voids = [
+        pl.ValidationResult(True, 0.9, (1, 0, 1), 2, 0.0, "", 0.0, equation="a void", kind="relation"),
+        pl.ValidationResult(True, 0.9, (1, 1, 0), 0, 0.0, "", 0.0, equation="a loop", kind="relation"),
+    ]
+    ax = only_axes(plots.plot_topology(voids))
+    assert bar_values(ax) == [[1, 1], [0, 1], [1, 0], [2, 0]]
+    assert "not drawn" not in ax.get_title()
+    heat = only_axes(plots.plot_topology(voids * 7))
+    assert [t.get_text() for t in heat.get_xticklabels()] == ["b₀", "b₁", "b₂", "χ"]
 
 
 def test_topology_heatmap_for_many_equations(frame: pd.DataFrame) -> None:
@@ -232,9 +266,10 @@ def test_topology_heatmap_for_many_equations(frame: pd.DataFrame) -> None:
     ax = only_axes(figure)
     (image,) = [artist for artist in ax.get_images() if isinstance(artist, AxesImage)]
     betti = np.array(many["betti"].tolist())
-    assert np.array_equal(np.asarray(image.get_array()), np.column_stack([betti, many["chi"]]))
+    assert np.array_equal(np.asarray(image.get_array()), np.column_stack([betti[:, :2], many["chi"]]))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["b₀", "b₁", "χ"]
     assert len(ax.get_yticklabels()) == len(many)
-    assert ax.get_title()
+    assert "not drawn" in ax.get_title()
     render(figure)
 
 
@@ -375,18 +410,55 @@ def hits_frame() -> pd.DataFrame:
     )
 
 
-def test_plot_hits_draws_exact_hits_on_the_floor_and_close_ones_above() -> None:
+def y_ticks(ax: Axes) -> dict[str, float]:
+    return {label.get_text(): float(value) for label, value in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
+
+
+def test_plot_hits_draws_exact_hits_in_a_band_below_the_close_ones() -> None:
     figure = plots.plot_hits(hits_frame(), target="φ")
     (ax,) = figure.axes
     exact, close = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert len(exact.get_offsets()) == 3 and len(close.get_offsets()) == 1
-    assert set(np.asarray(exact.get_offsets())[:, 1]) == {plots.ERROR_FLOOR}
+    band = y_ticks(ax)["exact"]
+    assert set(np.asarray(exact.get_offsets())[:, 1]) == {band}  # 0, 1e-52 and 3e-51 alike
     assert np.asarray(close.get_offsets())[0, 1] == pytest.approx(2e-5)
+    bottom, top = ax.get_ylim()
+    assert 1e-9 < bottom < band < 1e-6 and 2e-4 < top < 1e-2  # the axis spans the close hit, not 10⁻⁵⁰
+    (separator,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert band < separator.get_ydata()[0] < 2e-5
     xs = np.asarray(exact.get_offsets())[:, 0]
     assert len(set(xs)) == 3  # the two of complexity 6 are spread apart
     labels = [text.get_text() for text in ax.texts]
     assert labels == ["x = sqrt(x + 1)", "x^2 = x + 1", "x = 1.618"]  # the first of each complexity
     assert ax.get_title() == "φ: 4 relations, 3 exact" and ax.get_yscale() == "log"
+    render(figure)
+
+
+def test_plot_hits_axis_follows_the_close_hits() -> None:
+    frame = pd.DataFrame(
+        {
+            "equation": ["a = 1", "b = 2", "c = 3", "d = 4"],
+            "complexity": [3, 4, 5, 6],
+            "error": [3e-9, 4e-4, 0.0, 1e-50],
+            "exact": [False, False, True, True],
+        }
+    )
+    ax = plots.plot_hits(frame).axes[0]
+    bottom, top = ax.get_ylim()
+    ticks = y_ticks(ax)
+    assert 1e-13 < bottom < ticks["exact"] < 3e-9 < 4e-4 < top < 1e-1
+    decades = [value for label, value in ticks.items() if label != "exact"]
+    assert min(decades) <= 3e-9 and max(decades) >= 4e-4 and len(decades) <= 7
+    close_only = plots.plot_hits(frame[~frame["exact"]]).axes[0]
+    assert "exact" not in y_ticks(close_only) and close_only.get_ylim()[0] > 1e-10
+    assert not [line for line in close_only.get_lines() if line.get_linestyle() == "--"]
+    exact_only = plots.plot_hits(frame[frame["exact"]]).axes[0]
+    assert list(y_ticks(exact_only)) == ["exact"]
+    zero = plots.plot_hits(frame.assign(exact=False, error=[0.0, 1e-5, np.inf, 1e-6])).axes[0]
+    close = [c for c in zero.collections if isinstance(c, PathCollection)][1]
+    assert sorted(np.asarray(close.get_offsets())[:, 1]) == [plots.ERROR_FLOOR, 1e-6, 1e-5]  # inf left out
+    for axes in (close_only, exact_only, zero):
+        render(axes.get_figure())  # type: ignore[arg-type]
 
 
 def test_plot_hits_reads_closed_forms_and_empty_frames() -> None:

@@ -240,7 +240,7 @@ def test_bad_rows_are_input_errors(master: MasterList) -> None:
 
 
 def test_rows_derive_from_the_verdict_record() -> None:
-    kept_elsewhere = {"equation"}
+    kept_elsewhere = {"equation", "hints"}  # hints: their Python wording ends the stored explanation
     per_run_or_recomputed = {"processing_time_ms", "device", "symbols", "error_column", "phi_reason"}
     # A field added to the record fails here until the store decides whether a row keeps it.
     assert set(RESULT_COLUMNS) == set(VERDICT_FIELDS) | kept_elsewhere | per_run_or_recomputed
@@ -517,3 +517,14 @@ def test_a_killed_writer_leaves_committed_batches_intact(tmp_path: Path) -> None
         frame = master.to_frame()
     assert set(frame["source"]) == {"batcher"}
     assert integrity(path) == "ok"
+
+
+def test_the_frame_shows_no_catalog_as_empty_and_betti_as_tuples(master: MasterList) -> None:
+    master.add_many([pl.validate("E = mc²"), pl.validate("x^2 = x + 1")])
+    frame = master.to_frame()
+    assert list(frame["catalog"]) == ["Mass–energy equivalence", ""]
+    assert list(frame["betti"]) == [(1, 0, 0), (1, 1, 0)]
+    assert "NaN" not in frame[["id", "equation", "kind", "confidence", "catalog", "source"]].to_string()
+    again = MasterList(":memory:")
+    again.add_many(frame.to_dict(orient="records"))  # a frame's rows go back in: "" is no catalog
+    assert list(again.to_frame()["catalog"]) == ["Mass–energy equivalence", ""]

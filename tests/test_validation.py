@@ -181,3 +181,20 @@ def test_long_name_lists_are_shortened() -> None:
 def test_unused_units_are_reported() -> None:
     detail = pl.validate("E = mc²", units={"z": "m"}).check("dimensions").detail
     assert "units were given for z, which the equation does not use" in detail
+
+
+def test_validate_many_frames_hold_what_validate_holds_and_show_no_nan() -> None:
+    """Betti numbers are tuples in frames as in the record; absent text (no catalog match, no
+    decision method for unparseable text) is an empty cell, so a displayed frame has no NaN."""
+    texts = ["E = mc²", "E = mc³", "E = ("]
+    frame = pl.validate_many(texts)
+    for text, (_, row) in zip(texts, frame.iterrows(), strict=True):
+        single = pl.validate(text)
+        assert row["betti"] == single.betti and isinstance(row["betti"], tuple), text
+        assert row["symbols"] == single.symbols and row["hints"] == single.hints, text
+        assert pl.ValidationResult.from_dict(row.to_dict()).catalog == single.catalog, text
+    assert list(frame["catalog"]) == ["Mass–energy equivalence", "", ""]
+    assert list(frame["decided_by"]) == ["exact", "exact", ""]
+    shown = frame[["equation", "valid", "kind", "decided_by", "betti", "catalog"]]
+    assert "NaN" not in shown.to_string() and "NaN" not in shown.to_html()
+    assert "(1, 0, 0)" in shown.to_string()

@@ -7,14 +7,20 @@ the master list, drawing and fleet client are fakes passed to the constructors.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import importlib.util
+import io
+import json
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ipywidgets = pytest.importorskip("ipywidgets", reason="the notebook widgets need the 'notebook' extra (ipywidgets)")
 pd = pytest.importorskip("pandas")
@@ -360,6 +366,128 @@ def test_the_widget_displays_as_its_box(widget: ValidatorWidget) -> None:
     assert isinstance(widget.widget, ipywidgets.VBox)
 
 
+LONG_SYMBOLS = [f"x_{i}" for i in range(638)]
+LONG_EQUATION = " + ".join(LONG_SYMBOLS) + " + 0 = 10"  # 5,000 characters, 638 symbols
+
+
+def long_validate(equation: str, units: Mapping[str, str] | None, mode: str) -> pl.ValidationResult:
+    """A verdict with every symbol of a 5,000-character sum (the real pipeline takes seconds for it)."""
+    return fake_result(equation, symbols=tuple(sorted(LONG_SYMBOLS)))  # sorted as text, as the core sorts
+
+
+def test_a_long_input_makes_a_card_of_bounded_length(draw: FakeDraw) -> None:
+    assert len(LONG_EQUATION) == 5000 and len(LONG_SYMBOLS) == 638
+    widget = ValidatorWidget(validate=long_validate, draw=draw)
+    widget.equation.value = LONG_EQUATION
+    head = widget.html.partition("<details")[0]
+    # What shows before anything is opened: the start of the equation, its length, 24 symbols,
+    # and the summaries of what folds out.
+    closed = re.sub(r"<details[^>]*>(<summary.*?</summary>).*?</details>", r"\1", widget.html, flags=re.S)
+    assert len(re.sub(r"<[^>]+>", "", closed)) < 1000, closed
+    assert "x_0 + x_1 + x_2 + x_3" in head and "(5,000 characters)" in head
+    assert "show the whole equation" in closed and "and 614 more" in closed
+    assert "x_0, x_1, x_2, x_3, x_4, x_5, x_6, x_7, x_8, x_9, x_10, x_11" in closed  # natural order
+    assert "x_637" not in closed
+    assert widget.html.count(LONG_EQUATION) == 1  # once, folded: a way to see it all
+    assert "x_637" in widget.html.partition("and 614 more")[2]
+
+
+def test_symbols_are_listed_in_natural_order(draw: FakeDraw) -> None:
+    names = ("x_10", "x_2", "x_1", "x_0", "y", "a1", "a")
+
+    def validate(equation: str, units: Mapping[str, str] | None, mode: str) -> pl.ValidationResult:
+        return fake_result(equation, symbols=names)
+
+    widget = ValidatorWidget(validate=validate, draw=draw)
+    widget.equation.value = "x = 1"
+    assert "a, a1, x_0, x_1, x_2, x_10, y" in widget.html
+    assert sorted(["x_10", "x_9", "E_k", "x_100"], key=plw._html.natural_key) == ["E_k", "x_9", "x_10", "x_100"]
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.lists(st.text(), max_size=8), st.lists(st.integers(0, 10**6), min_size=1, max_size=8))
+def test_natural_order_sorts_any_names_and_numbers_by_value(names: list[str], numbers: list[int]) -> None:
+    sorted(names, key=plw._html.natural_key)  # any text (²,  ٣, empty), never a TypeError
+    subscripts = [f"x_{n}" for n in numbers]
+    assert sorted(subscripts, key=plw._html.natural_key) == [f"x_{n}" for n in sorted(numbers)]
+
+
+def test_the_image_is_hidden_whenever_there_is_nothing_to_draw(widget: ValidatorWidget) -> None:
+    """An empty Image shows a broken-image icon in a browser: hidden on first display, after a
+    parse error, bad units, an empty box and a drawing that failed; shown with a drawing."""
+    assert widget.image.layout.display == "none"  # first display
+    widget.equation.value = "E = mc²"
+    assert widget.png.startswith(PNG) and widget.image.layout.display != "none"
+    widget.equation.value = "E = ("
+    assert widget.png == b"" and widget.image.layout.display == "none"
+    widget.equation.value = "E = mc²"
+    widget.units.value = "E==J"
+    assert widget.error is not None and widget.image.layout.display == "none"
+    widget.units.value = ""
+    assert widget.image.layout.display != "none"
+    widget.equation.value = ""
+    assert widget.image.layout.display == "none"
+
+    def failing(equation: str, *, units: Mapping[str, str] | None = None) -> Any:
+        raise pl.InputError("too many vertices")
+
+    broken = ValidatorWidget(validate=RecordingValidate(), draw=failing)
+    broken.equation.value = "x = 1"
+    assert broken.image.layout.display == "none" and "too many vertices" in broken.figure_note.value
+
+
+def test_buttons_are_sized_to_their_labels(widget: ValidatorWidget) -> None:
+    for control in (widget.validate_button, widget.save_button, widget.auto_save):
+        assert control.layout.width == "auto", control.description
+
+
+def test_the_hint_speaks_of_the_widgets_controls(widget: ValidatorWidget) -> None:
+    """The core says which hint applies by code; the card words it for the Units box and Mode menu."""
+    widget.equation.value = "F = m + a"
+    result = widget.result
+    assert result is not None and result.hints == ("conventional_units",)
+    assert "pass units=" in result.explanation  # the Python wording, kept in the verdict
+    assert "fill the Units box or choose Mode: math" in widget.html
+    assert "units=" not in widget.html and "mode=" not in widget.html
+    widget.units.value = "F=N, m=kg, a=m/s^2"  # declared units: no hint
+    assert widget.result is not None and widget.result.hints == ()
+    assert "Units box" not in widget.html
+
+
+def test_recent_equations_can_be_put_back(draw: FakeDraw) -> None:
+    validate = RecordingValidate()
+    widget = ValidatorWidget(validate=validate, draw=draw)
+    assert widget.history.options == (("none yet", ""),) and widget.history.disabled
+    for text in ["a = 1", "b = 2", "c = 3", "a = 1"]:
+        widget.equation.value = text
+    assert widget.recent == ["a = 1", "c = 3", "b = 2"]  # newest first, each once
+    assert widget.history.options == (("3 equations", ""), ("a = 1", "a = 1"), ("c = 3", "c = 3"), ("b = 2", "b = 2"))
+    assert widget.history.value == "" and not widget.history.disabled  # the prompt, no choice
+    widget.history.value = "b = 2"  # what choosing it in the menu does
+    assert widget.equation.value == "b = 2"
+    assert validate.calls[-1][0] == "b = 2" and widget.result is not None and widget.result.equation == "b = 2"
+    assert widget.recent[0] == "b = 2" and widget.history.value == ""
+    calls = len(validate.calls)
+    widget.history.value = "b = 2"  # the text already in the box: validated again
+    assert len(validate.calls) == calls + 1
+    for n in range(12):
+        widget.equation.value = f"x = {n}"
+    assert len(widget.recent) == 10 and widget.recent[0] == "x = 11"
+
+
+def test_recent_labels_are_short_and_say_the_length(draw: FakeDraw) -> None:
+    widget = ValidatorWidget(validate=long_validate, draw=draw)
+    widget.equation.value = LONG_EQUATION
+    (prompt, (label, value)) = widget.history.options
+    assert (
+        prompt == ("1 equation", "")
+        and widget.recent == [value]
+        and value == LONG_EQUATION
+        and len(label) < 90
+        and label.endswith("… (5,000 characters)")
+    )
+
+
 # ---------------------------------------------------------------- BatchWidget
 
 
@@ -506,3 +634,199 @@ def test_the_default_fleet_client_falls_back_to_local_validation() -> None:
     assert frame is not None and frame["worker_id"].tolist() == ["local", "local"]
     assert frame["valid"].tolist() == [True, False]
     assert "2 validated locally" in batch.status.value
+
+
+# ---------------------------------------------------------------- BatchWidget: grid, row card, CSV, charts (issue 11)
+
+datagrid = pytest.importorskip("ipydatagrid", reason="the results grid needs the 'notebook' extra (ipydatagrid)")
+
+
+def quick_validate_many(equations: Sequence[str], units: Mapping[str, str] | None = None, mode: str = "auto") -> Any:
+    """validate_many() for big batches: every third equation invalid, one template row copied."""
+    valid_row = fake_result("", confidence=0.75).to_dict()
+    invalid_row = fake_result("", valid=False, confidence=0.25).to_dict()
+    rows = [{**(invalid_row if i % 3 == 0 else valid_row), "equation": text} for i, text in enumerate(equations)]
+    return pd.DataFrame(rows)
+
+
+def grid_rows(grid: Any) -> Any:
+    """The frame a DataGrid shows (its ``data``, whose getter calls a pandas method pandas 3.1 deprecates)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return grid.data
+
+
+def html_values(box: Any) -> list[str]:
+    """The value of every HTML widget in a widget tree."""
+    found = [box.value] if isinstance(box, ipywidgets.HTML) else []
+    for child in getattr(box, "children", ()):
+        found.extend(html_values(child))
+    return found
+
+
+def small_chart(frame: Any) -> Any:
+    figure = matplotlib_figure.Figure(figsize=(4, 3))
+    figure.add_subplot().bar([0, 1], [int(frame["valid"].sum()), int((~frame["valid"]).sum())])
+    return figure
+
+
+def test_the_grid_holds_all_10000_rows_without_html() -> None:
+    batch = BatchWidget(validate_many=quick_validate_many, charts=[], chunk_size=4096)
+    batch.text.value = "\n".join(f"x{i} = {i}" for i in range(10_000))
+    frame = batch.run()
+    assert frame is not None and len(frame) == 10_000
+    grid = batch.table
+    assert isinstance(grid, datagrid.DataGrid)
+    assert grid.layout.display is None  # shown
+    shown = grid_rows(grid)
+    assert len(shown) == 10_000 and shown.index.name == "#" and shown.index[0] == 1 and shown.index[-1] == 10_000
+    assert list(shown.columns) == [
+        "equation",
+        "verdict",
+        "confidence",
+        "kind",
+        "decided by",
+        "Betti",
+        "χ",
+        "φ",
+        "catalog",
+    ]
+    assert "explanation" not in shown.columns  # the selected row's card says it
+    assert shown["Betti"].iloc[0] == "1,0,0"  # one short line: no "(1, 0,↵0)"
+    assert shown["verdict"].iloc[:3].tolist() == ["invalid", "valid", "valid"]
+    assert shown["equation"].iloc[-1] == "x9999 = 9999"
+    assert max(len(value) for value in html_values(batch.widget)) < 5_000  # no row drawn as HTML
+    assert grid.selection_mode == "row" and grid.layout.height == "440px"  # a scroll box, ~20 rows in view
+
+
+def test_selecting_a_row_shows_its_explanation_hints_and_checks() -> None:
+    batch = BatchWidget(validate_many=FakeValidateMany(), charts=[])
+    batch.text.value = "\n".join(CONFIDENCE)
+    batch.run()
+    assert "Click a row" in batch.detail.value
+    batch.table.selections = [{"r1": 2, "c1": 0, "r2": 2, "c2": 8}]  # as the browser sets it on a click
+    assert "bad c = 3" in batch.detail.value and "Invalid: fake." in batch.detail.value
+    assert "INVALID" in batch.detail.value and "Row #3 of 5" in batch.detail.value
+    batch.show_row(0)
+    assert "a = 1" in batch.detail.value and "Valid: fake." in batch.detail.value
+
+
+def test_a_filtered_grid_maps_its_rows_back_for_the_card_and_the_csv() -> None:
+    batch = BatchWidget(validate_many=FakeValidateMany(), charts=[])
+    batch.text.value = "\n".join(CONFIDENCE)
+    batch.run()
+    batch.table.transform([{"type": "filter", "column": "verdict", "operator": "=", "value": "invalid"}])
+    batch.table._visible_rows = [4, 2]  # what the browser reports for that filter, sorted by "#" descending
+    shown = batch.shown_frame()
+    assert shown is not None and shown["equation"].tolist() == ["bad e = 5", "bad c = 3"]
+    batch.table.selections = [{"r1": 0, "c1": 0, "r2": 0, "c2": 8}]
+    assert "bad e = 5" in batch.detail.value and "Row #5 of 5" in batch.detail.value
+    text = batch.export_csv()
+    assert text is not None and pd.read_csv(io.StringIO(text))["equation"].tolist() == ["bad e = 5", "bad c = 3"]
+    batch.table._visible_rows = []  # a filter that matches nothing
+    shown = batch.shown_frame()
+    assert shown is not None and shown.empty
+    assert batch.export_csv() == ",".join(batch.frame.columns) + "\n" and "0 rows" in batch.download.value
+    batch.table.revert()  # no filter, no report: every row, in input order
+    shown = batch.shown_frame()
+    assert shown is not None and shown["equation"].tolist() == list(CONFIDENCE)
+
+
+def test_sort_by_sorts_the_grid_and_keeps_its_filters() -> None:
+    batch = BatchWidget(validate_many=FakeValidateMany(), charts=[])
+    batch.text.value = "\n".join(CONFIDENCE)
+    batch.run()
+    kind = {"type": "filter", "column": "kind", "operator": "=", "value": "relation"}
+    batch.table.transform([kind])
+    batch.sort_by.value = "confidence"
+    batch.ascending.value = False
+    assert batch.table._transforms == [kind, {"type": "sort", "column": "confidence", "desc": True}]
+    batch.sort_by.value = "#"
+    batch.ascending.value = True
+    assert batch.table._transforms == [kind]
+
+
+def test_the_csv_export_is_the_frame(tmp_path: Any) -> None:
+    batch = BatchWidget(validate_many=FakeValidateMany(), charts=[])
+    assert batch.csv_button.disabled
+    batch.text.value = "\n".join(CONFIDENCE)
+    frame = batch.run()
+    assert frame is not None and not batch.csv_button.disabled
+    batch.csv_button.click()
+    assert batch.csv is not None
+    back = pd.read_csv(io.StringIO(batch.csv), keep_default_na=False)
+    assert list(back.columns) == list(frame.columns)
+    for name in ("equation", "valid", "confidence", "chi", "phi_coherence", "explanation", "kind", "mode"):
+        assert back[name].tolist() == frame[name].tolist(), name
+    assert back["betti"].tolist() == ["1,0,0"] * 5
+    assert [json.loads(cell) for cell in back["checks"]] == [list(checks) for checks in frame["checks"]]
+    link = re.search(
+        r'download="phi_lab_batch.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', batch.download.value
+    )
+    assert link is not None and base64.b64decode(link.group(1)).decode() == batch.csv
+    assert "5 rows" in batch.download.value
+    written = tmp_path / "out.csv"
+    assert batch.export_csv(written) == batch.csv and written.read_text(encoding="utf-8") == batch.csv
+    assert str(written) in batch.status.value
+
+
+@pytest.mark.parametrize("problem", ["units", "empty", "fleet"])
+def test_an_error_clears_every_result_and_disables_saving(problem: str, master: FakeMasterList) -> None:
+    batch = BatchWidget(validate_many=FakeValidateMany(), master_list=master, charts=[small_chart])
+    batch.text.value = "\n".join(CONFIDENCE)
+    batch.run()
+    batch.table.selections = [{"r1": 1, "c1": 0, "r2": 1, "c2": 8}]
+    batch.export_csv()
+    assert len(grid_rows(batch.table)) == 5 and batch.charts.children and "b = 2" in batch.detail.value
+    assert not batch.save_button.disabled and batch.download.value
+    if problem == "units":
+        batch.units.value = "a==m"
+    elif problem == "empty":
+        batch.text.value = " \n"
+    else:
+        batch.target.value = "fleet"  # no client, no URL
+    batch.run_button.click()
+    assert batch.error is not None and batch.frame is None
+    assert len(grid_rows(batch.table)) == 0 and batch.table.layout.display == "none"
+    assert batch.detail.value == "" and batch.charts.children == () and batch.download.value == ""
+    assert batch.save_button.disabled and batch.csv_button.disabled and batch.csv is None
+    assert batch.charts.layout.display == "none" and batch.progress.value == 0
+    batch.save_button.click()  # a click that got through anyway saves nothing
+    assert master.rows == [] and "Nothing to save" in batch.status.value
+
+
+def test_without_ipydatagrid_the_table_is_html_in_a_scroll_box() -> None:
+    from phi_lab.widgets._results import fallback_table
+
+    frame = FakeValidateMany()(list(CONFIDENCE))
+    assert fallback_table(None) == ""
+    table = fallback_table(frame)
+    assert "max-height:440px;overflow:auto" in table and "pip install 'phi_lab[notebook]'" in table
+    assert table_order(table) == list(CONFIDENCE)
+
+
+@requires_plots
+def test_the_charts_are_tabs_at_full_size_with_legible_text() -> None:
+    from phi_lab.widgets._results import CHART_DPI, CHART_PX_PER_INCH, MIN_TEXT_PX
+
+    batch = BatchWidget(validate_many=FakeValidateMany())  # the phi_lab.plots charts
+    batch.text.value = "\n".join(CONFIDENCE)
+    batch.run()
+    assert isinstance(batch.charts, ipywidgets.Tab) and batch.charts.layout.display is None
+    assert batch.charts.titles == ("Verdicts", "Topology", "Distributions")
+    for image in batch.charts.children:
+        png = bytes(image.value)
+        natural = int.from_bytes(png[16:20], "big")
+        assert image.layout.width == f"{round(natural * CHART_PX_PER_INCH / CHART_DPI)}px"
+        assert image.layout.max_width == "100%"  # shrinks with a narrow notebook, never cut off
+        assert natural * CHART_PX_PER_INCH / CHART_DPI > 600  # not the 360 px thumbnails of before
+    assert len(batch.chart_text_px) == 3 and min(batch.chart_text_px) >= MIN_TEXT_PX
+
+
+def test_every_widget_says_what_it_is_without_a_kernel() -> None:
+    from phi_lab.widgets import BatchWidget, ExplorerWidget, ValidatorWidget
+
+    for widget in (ValidatorWidget(), BatchWidget(), ExplorerWidget()):
+        bundle = widget._repr_mimebundle_()
+        assert bundle is not None and "application/vnd.jupyter.widget-view+json" in bundle
+        assert bundle["text/plain"].startswith(f"{type(widget).__name__}: run this cell")

@@ -48,11 +48,12 @@ from phi_lab.equations import names as vocabulary
 from phi_lab.equations.lexer import Token, tokenize
 from phi_lab.equations.syntax import Call, Node, Number, Operation, Relation, Symbol, Syntax
 from phi_lab.errors import ParseError
+from phi_lab.options import MAX_EQUATION_CHARS
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "Alternative", "Rereading", "parse_alternative", "parse_syntax"]
 
-#: Longest text accepted, in characters.
-MAX_LENGTH = 10_000
+#: Longest text accepted, in characters: the limit every surface shares (see phi_lab.options).
+MAX_LENGTH = MAX_EQUATION_CHARS
 #: Deepest nesting of brackets, signs, exponents and function arguments while parsing.
 MAX_DEPTH = 100
 #: Deepest syntax tree accepted (long chains such as ``a-b-c-…`` nest too).

@@ -52,6 +52,7 @@ from typing import Any, Literal, get_args
 from phi_lab.equations.dimensions import DimensionReport
 from phi_lab.equations.names import list_names
 from phi_lab.errors import InputError
+from phi_lab.hints import HintCode, check_hint_code, hint_suffix
 
 __all__ = [
     "CHECK_NAMES",
@@ -71,6 +72,7 @@ __all__ = [
     "NumericReport",
     "ValidationResult",
     "combine_evidence",
+    "frame_row",
     "judge",
 ]
 
@@ -130,7 +132,10 @@ class ValidationResult:
     same names and JSON types; the rest are extras.  ``reading`` is empty unless auto mode
     chose a non-conventional reading (:mod:`phi_lab.equations.readings`); then it maps each
     ambiguous name, and each text read by an alternative parse, to how it was read
-    (``{"h": "a height (length)", "g": "gravitational acceleration"}``).
+    (``{"h": "a height (length)", "g": "gravitational acceleration"}``).  ``hints`` are the
+    codes of what the user might try next (:mod:`phi_lab.hints`); ``explanation`` ends with
+    their Python wording, and each surface words them for its own controls
+    (:func:`phi_lab.hints.word_explanation`).
     """
 
     valid: bool
@@ -152,8 +157,11 @@ class ValidationResult:
     decided_by: str | None = None
     witness: str | None = None
     reading: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    hints: tuple[HintCode, ...] = ()
 
     def __post_init__(self) -> None:
+        for code in self.hints:
+            check_hint_code(code)
         if not all(isinstance(key, str) and isinstance(value, str) for key, value in self.reading.items()):
             raise ValueError("a reading maps names to descriptions, both text")
         object.__setattr__(self, "reading", MappingProxyType(dict(self.reading)))
@@ -209,14 +217,15 @@ class ValidationResult:
                     Check(str(check["name"]), str(check["status"]), str(check["detail"]))
                     for check in _present(row, "checks", ())
                 ),
-                catalog=_text(_present(row, "catalog", None)),
+                catalog=_text(_present(row, "catalog", None)) or None,  # "" in a frame: none
                 symbols=tuple(str(name) for name in _present(row, "symbols", ())),
                 device=str(_present(row, "device", "cpu")),
                 phi_reason=str(_present(row, "phi_reason", "")),
-                error_column=None if column is None else operator.index(column),
-                decided_by=_text(_present(row, "decided_by", None)),
-                witness=_text(_present(row, "witness", None)),
+                error_column=None if column is None else _whole(column),
+                decided_by=_text(_present(row, "decided_by", None)) or None,
+                witness=_text(_present(row, "witness", None)) or None,
                 reading=_reading(_present(row, "reading", {})),
+                hints=tuple(check_hint_code(code) for code in _present(row, "hints", ())),
             )
         except KeyError as exc:
             raise InputError(
@@ -247,6 +256,7 @@ class ValidationResult:
             "decided_by": self.decided_by,
             "witness": self.witness,
             "reading": dict(self.reading),
+            "hints": list(self.hints),
         }
 
 
@@ -255,12 +265,63 @@ class ValidationResult:
 RESULT_COLUMNS: tuple[str, ...] = tuple(item.name for item in fields(ValidationResult))
 
 
+def frame_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A verdict's :meth:`~ValidationResult.to_dict` row (or a worker's JSON answer) as a DataFrame row.
+
+    The sequences read as the record has them, tuples (``betti``, ``symbols``, ``hints``),
+    and absent text (no catalog match, no decision method, no witness) is ``""`` rather than
+    a missing value, so a table shows an empty cell, not ``None`` or ``NaN``;
+    :meth:`ValidationResult.from_dict` reads such rows back.  Other keys (a worker's
+    ``worker_id``) pass through.
+    """
+    record = dict(row)
+    for name in ("betti", "symbols", "hints"):
+        if isinstance(record.get(name), list):
+            record[name] = tuple(record[name])
+    for name in _OPTIONAL_TEXT:
+        if name in record and record[name] is None:
+            record[name] = ""
+    return record
+
+
+def results_frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], index: Any = None) -> Any:
+    """A pandas DataFrame of :func:`frame_row` rows: text columns as pandas' ``str`` dtype kept in
+    Python objects, the others as pandas infers them.
+
+    With pyarrow installed (the dask extra brings it) pandas 3 keeps strings in Arrow, which
+    refuses what Python accepts, such as a lone surrogate (``"x\ud800"``) in hostile input;
+    Python storage keeps every text as given, whatever is installed.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(list(rows), columns=list(columns), index=index, dtype=object)
+    text = pd.StringDtype("python", na_value=math.nan)
+    for name in frame.columns:
+        column = frame[name]
+        if len(column) and all(isinstance(value, str) for value in column):
+            frame[name] = column.astype(text)
+        elif len(column):
+            frame[name] = column.infer_objects()
+    return frame
+
+
+#: The record's optional text fields: ``None`` in the record and JSON, ``""`` in a frame.
+_OPTIONAL_TEXT = ("catalog", "decided_by", "witness")
+
+
 def _present(row: Mapping[str, Any], name: str, default: Any) -> Any:
     """``row[name]``, or ``default`` when it is missing, ``None`` or NaN (a DataFrame's missing value)."""
     value = row.get(name)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return default
     return value
+
+
+def _whole(value: Any) -> int:
+    """An integer, also from a float that is one (a frame's column of numbers with gaps is float)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return operator.index(value)
 
 
 def _reading(value: Any) -> dict[str, str]:
@@ -344,6 +405,7 @@ class Judgement:
     confidence: float
     explanation: str
     checks: tuple[Check, ...]
+    hints: tuple[HintCode, ...] = ()
 
 
 #: Evidence weights of the numeric conclusions (see the module docstring).
@@ -381,11 +443,11 @@ def judge(
             reason += f" The dimensions do not match: {dimensions.detail}."
         if dimensions.reading and dimensions.status != "fail":
             reason = f"{reason.removesuffix('.')} (reading {dimensions.reading})."
-        hint = "" if numeric.kind in INVALID_KINDS or dimensions.declared else _CONVENTION_HINT
+        hints: tuple[HintCode, ...] = () if numeric.kind in INVALID_KINDS or dimensions.declared else _CONVENTIONS
         confidence = combine_evidence(against)
         if numeric.decided_by == "sampled" and not (dimensions.status == "fail" and dimensions.declared):
             confidence = min(confidence, SAMPLED_CAP)
-        return Judgement(False, numeric.kind, confidence, f"{reason}{hint}", checks)
+        return Judgement(False, numeric.kind, confidence, f"{reason}{hint_suffix(hints)}", checks, hints)
     support: list[float] = []
     table = _IDENTITY if numeric.kind == "identity" else _RELATION
     support.append(table[numeric.decided_by])
@@ -404,9 +466,9 @@ def judge(
     return Judgement(True, numeric.kind, confidence, _explain_valid(dimensions, numeric, catalog), checks)
 
 
-_CONVENTION_HINT = (
-    " The dimensions come from conventional symbol meanings; pass units= or use mode='math' if yours differ."
-)
+#: The dimensions disagree under the conventional meanings of the letters: declared units or
+#: math mode may change that (worded per surface by :mod:`phi_lab.hints`).
+_CONVENTIONS: tuple[HintCode, ...] = ("conventional_units",)
 
 
 def _invalid_reason(numeric: NumericReport) -> str:

@@ -2,9 +2,12 @@
 
 Routes: ``GET /`` (a small HTML page calling ``/validate``), ``GET /health`` (text
 ``healthy``; 503 while starting or draining), ``GET /info``, ``POST /validate``,
-``POST /validate/batch``, ``GET /metrics`` (Prometheus), ``GET /docs`` and ``/openapi.json``.
+``POST /validate/batch``, ``GET /metrics`` (Prometheus), ``GET /docs`` (Swagger UI),
+``GET /redoc`` and ``/openapi.json``; the docs pages load their files from this worker, never
+from a CDN (:mod:`phi_lab.server.docs`), so they render on machines without internet.
 Request → :class:`~phi_lab.server.engine.Engine` → response; errors of the ``PhiLabError``
-tree become status codes in :func:`_error_response`, the one place that maps them.
+tree become status codes and :data:`~phi_lab.server.models.ErrorCode` codes in
+:func:`_error_response`, the one place that maps them.
 """
 
 from __future__ import annotations
@@ -33,14 +36,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import phi_lab
 from phi_lab.compute.device import resolve_device
 from phi_lab.equations.binding import normalize_units
-from phi_lab.errors import BudgetExceededError, DeviceError, InputError, OverloadedError, PhiLabError
-from phi_lab.options import check_mode
+from phi_lab.errors import (
+    BudgetExceededError,
+    DeviceError,
+    InputError,
+    ModeError,
+    OverloadedError,
+    PhiLabError,
+    UnitError,
+)
+from phi_lab.hints import HINT_CODES, word_hint
+from phi_lab.options import MAX_EQUATION_CHARS, check_mode
+from phi_lab.server.docs import add_docs
 from phi_lab.server.engine import Engine, Job
 from phi_lab.server.metrics import Metrics
 from phi_lab.server.models import (
     BatchRequest,
     BatchResponse,
     ErrorBody,
+    ErrorCode,
     InfoResponse,
     ValidateRequest,
     ValidationBody,
@@ -100,7 +114,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=phi_lab.__version__,
         description="Validates equations: parsing, dimensions, numeric checks, topology, φ-coherence.",
         lifespan=lifespan,
+        docs_url=None,  # served by add_docs, from the worker's own files
+        redoc_url=None,
     )
+    add_docs(app)
     app.state.engine = engine
     app.state.worker = state
     app.state.settings = settings
@@ -187,7 +204,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @lru_cache(maxsize=1)
 def _page() -> str:
-    return resources.files("phi_lab.server").joinpath("static/index.html").read_text("utf-8")
+    """``static/index.html`` with what it must agree on written in: the equation length limit
+    (a number and a text) and each hint's Python and web wording (JSON)."""
+    page = resources.files("phi_lab.server").joinpath("static/index.html").read_text("utf-8")
+    hints = {code: {"python": word_hint(code, "python"), "web": word_hint(code, "web")} for code in HINT_CODES}
+    filled = {
+        "@@MAX_EQUATION_CHARS@@": str(MAX_EQUATION_CHARS),
+        "@@MAX_EQUATION_CHARS_TEXT@@": f"{MAX_EQUATION_CHARS:,}",
+        "@@HINTS@@": json.dumps(hints, ensure_ascii=False).replace("</", "<\\/"),
+    }
+    for placeholder, value in filled.items():
+        page = page.replace(placeholder, value)
+    return page
 
 
 def _json(content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -201,16 +229,25 @@ def _json(content: Any, status_code: int = 200, headers: Mapping[str, str] | Non
 
 
 def _error_response(error: PhiLabError) -> Response:
-    """The one place that maps the PhiLabError tree to HTTP statuses."""
+    """The one place that maps the PhiLabError tree to HTTP statuses and error codes."""
     if isinstance(error, OverloadedError):
-        return _json({"detail": str(error)}, 503, {"Retry-After": str(max(1, round(error.retry_after)))})
+        retry_after = str(max(1, round(error.retry_after)))
+        return _json(_error_body(error, "overloaded"), 503, {"Retry-After": retry_after})
     if isinstance(error, BudgetExceededError):
-        return _json({"detail": str(error)}, 504)
+        return _json(_error_body(error, "budget"), 504)
+    if isinstance(error, UnitError):
+        return _json(_error_body(error, "units"), 422)
+    if isinstance(error, ModeError):
+        return _json(_error_body(error, "mode"), 422)
     if isinstance(error, InputError):
-        return _json({"detail": str(error)}, 422)
+        return _json(_error_body(error, "input"), 422)
     if isinstance(error, DeviceError):
-        return _json({"detail": str(error)}, 503, {"Retry-After": "5"})
-    return _json({"detail": str(error)}, 500)
+        return _json(_error_body(error, "device"), 503, {"Retry-After": "5"})
+    return _json(_error_body(error, "internal"), 500)
+
+
+def _error_body(error: PhiLabError | str, code: ErrorCode) -> dict[str, str]:
+    return {"detail": str(error), "code": code}
 
 
 async def _invalid_request(_request: Request, error: Exception) -> Response:
@@ -224,7 +261,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
     is malformed JSON too: 422, as documented, instead of FastAPI's bare 400."""
     assert isinstance(error, StarletteHTTPException)
     if error.status_code == 400:
-        return _json({"detail": f"the request body is not valid JSON ({error.detail})"}, 422)
+        return _json(_error_body(f"the request body is not valid JSON ({error.detail})", "malformed"), 422)
     return await http_exception_handler(request, error)
 
 
@@ -282,7 +319,8 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"the request body is larger than the limit of {self.limit:,} bytes"}).encode()
+        detail = f"the request body is larger than the limit of {self.limit:,} bytes"
+        body = json.dumps(_error_body(detail, "too_large")).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -322,7 +360,9 @@ class Observer:
             _log_request(self.settings, scope["method"], scope["path"], status, elapsed=elapsed, request_id=request_id)
 
 
-_ROUTES = frozenset({"/", "/health", "/info", "/validate", "/validate/batch", "/metrics", "/docs", "/openapi.json"})
+_ROUTES = frozenset(
+    {"/", "/health", "/info", "/validate", "/validate/batch", "/metrics", "/docs", "/redoc", "/openapi.json"}
+)
 
 
 def _log_request(settings: Settings, method: str, path: str, status: int, *, elapsed: float, request_id: str) -> None:

@@ -7,7 +7,8 @@ queue and optional dynamic batching.  No HTTP here: requests in, result dicts ou
 * Each request waits at most its budget (``time_budget_s``, per 1,000 equations for a batch);
   past it the caller gets :class:`~phi_lab.errors.BudgetExceededError` (HTTP 504).  A thread
   cannot be killed, so the computation finishes in the background; the core's input limits
-  bound how long that can be (well under a second for any accepted text).
+  bound how long that can be (a few seconds at most for any accepted text).
+* Equation lengths are checked at the edge (the HTTP models' ``max_length``), not here.
 * With ``batching`` on, single requests that arrive together (within ``batch_wait_ms``, up
   to ``batch_max``) are scored in one compute job whose numeric checks run as one device
   batch (:func:`phi_lab.validation.validate_each`), recorded in the batch-size histogram.
@@ -101,7 +102,6 @@ class Engine:
 
     async def validate(self, job: Job) -> dict[str, Any]:
         """Validate one equation within the time budget."""
-        self._check_length(job.equation, "equation")
         if self._queue is not None:
             future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
             self._waiting += 1
@@ -117,8 +117,6 @@ class Engine:
         """Validate a batch in one compute job; the budget scales per 1,000 equations."""
         if len(equations) > self.settings.max_batch:
             raise InputError(f"a batch holds at most {self.settings.max_batch:,} equations, got {len(equations):,}")
-        for index, equation in enumerate(equations):
-            self._check_length(equation, f"equations[{index}]")
         jobs = [Job(equation, mode, units) for equation in equations]
         self.metrics.batch_size.labels("batch_request").observe(len(jobs))
         self._waiting += len(jobs)
@@ -131,11 +129,6 @@ class Engine:
             self._waiting -= len(jobs)
             self.metrics.queue_depth.set(self._waiting)
         return results
-
-    def _check_length(self, equation: str, where: str) -> None:
-        limit = self.settings.max_equation_length
-        if len(equation) > limit:
-            raise InputError(f"{where} is {len(equation):,} characters long; the limit is {limit:,}")
 
     async def _within_budget(self, future: asyncio.Future[Any], budget: float) -> Any:
         try:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from phi_lab.equations.verdict import CheckName, CheckStatus, DecidedBy, Kind
-from phi_lab.options import Mode
+from phi_lab.hints import HintCode
+from phi_lab.options import MAX_EQUATION_CHARS, Mode
 
 __all__ = [
     "BatchRequest",
     "BatchResponse",
     "CheckBody",
+    "EquationText",
     "ErrorBody",
+    "ErrorCode",
     "InfoResponse",
     "ValidateRequest",
     "ValidationBody",
@@ -27,12 +30,28 @@ _SEED_EXAMPLES: list[Any] = [
 ]
 
 
+#: An equation as typed, at most :data:`~phi_lab.options.MAX_EQUATION_CHARS` characters (longer:
+#: a 422 whose item has ``type: string_too_long`` and ``ctx.max_length``).
+EquationText = Annotated[
+    str,
+    Field(
+        max_length=MAX_EQUATION_CHARS,
+        description=f"The equation as typed: ASCII, Unicode or LaTeX (at most {MAX_EQUATION_CHARS:,} characters)",
+    ),
+]
+
+#: What kind of error a response reports, for programs to decide on (the page words each one):
+#: ``units`` (a unit or symbol name that cannot be used), ``mode``, ``input`` (other unusable input),
+#: ``too_large`` (the body), ``malformed`` (not JSON), ``overloaded``, ``budget``, ``device``, ``internal``.
+ErrorCode = Literal["units", "mode", "input", "too_large", "malformed", "overloaded", "budget", "device", "internal"]
+
+
 class ValidateRequest(BaseModel):
     """One equation to validate (the original worker API's request, with optional units)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": _SEED_EXAMPLES})
 
-    equation: str = Field(description="The equation as typed: ASCII, Unicode or LaTeX")
+    equation: EquationText
     mode: Mode = Field("auto", description="auto, physics (every symbol needs a unit) or math (no dimensions)")
     units: dict[str, str] | None = Field(None, description="Symbol → unit string that pint understands")
 
@@ -44,7 +63,7 @@ class BatchRequest(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"equations": ["E = mc²", "F = ma", "PV = nRT", "φ² = φ + 1"]}]}
     )
 
-    equations: list[str]
+    equations: list[EquationText]
     mode: Mode = "auto"
     units: dict[str, str] | None = None
 
@@ -94,6 +113,7 @@ class ValidationBody(BaseModel):
                     "decided_by": "exact",
                     "witness": "E ≈ 2.99585e+16 (with m = 1/3)",
                     "reading": {},
+                    "hints": [],
                     "worker_id": "host-1234",
                 }
             ]
@@ -125,6 +145,11 @@ class ValidationBody(BaseModel):
         description="how auto mode read each ambiguous name or alternative parse when it chose a "
         "non-conventional reading (e.g. {'h': 'a height (length)'}); empty otherwise",
     )
+    hints: list[HintCode] = Field(
+        default_factory=list,
+        description="codes of what the user might try next (phi_lab.hints); the explanation ends with "
+        "their Python wording; a page words each for its own controls",
+    )
     worker_id: str
 
 
@@ -147,6 +172,8 @@ class InfoResponse(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """An error: ``detail`` says what was wrong (a string, or FastAPI's list of field errors)."""
+    """An error: ``detail`` says what was wrong (a string, or FastAPI's list of field errors, each
+    with its own ``type``, e.g. ``string_too_long``); ``code`` says what kind, with a string detail."""
 
     detail: str | list[dict[str, object]]
+    code: ErrorCode | None = Field(None, description="What kind of error, for programs; absent with a list detail")

@@ -1,4 +1,4 @@
-"""Run a worker under uvicorn, draining gracefully on SIGTERM.
+"""Run the worker under uvicorn, draining gracefully on SIGTERM: one process, or several on one port.
 
 On the first SIGTERM the worker reports ``draining`` (``/health`` → 503, new requests → 503
 with ``Retry-After``, which nginx retries on another worker), waits for in-flight requests
@@ -6,6 +6,9 @@ to finish (at most ``grace_period_s``), then lets uvicorn close its sockets and 
 status 0.  SIGINT, or a second SIGTERM, skips the drain and goes straight to uvicorn's own
 shutdown (which stops accepting connections and waits for open ones); uvicorn then re-raises
 that signal, so the exit status is the signal's (130 or 143).
+
+:mod:`phi_lab.server.supervisor` binds a port once and runs several such workers on it,
+each with :func:`serve_socket`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 import time
+from collections.abc import Callable
 from types import FrameType
 
 import uvicorn
@@ -22,7 +27,7 @@ from fastapi import FastAPI
 from phi_lab.server.app import create_app
 from phi_lab.server.settings import Settings
 
-__all__ = ["configure_logging", "serve"]
+__all__ = ["configure_logging", "serve", "serve_socket"]
 
 
 def configure_logging(settings: Settings) -> None:
@@ -32,11 +37,31 @@ def configure_logging(settings: Settings) -> None:
 
 
 def serve(settings: Settings | None = None) -> None:
-    """Serve a worker until SIGTERM/SIGINT (blocks)."""
+    """Serve one worker until SIGTERM/SIGINT (blocks); several: :func:`phi_lab.server.supervisor.supervise`."""
     settings = settings or Settings.from_environment()
     configure_logging(settings)
     app = create_app(settings)
-    config = uvicorn.Config(
+    _DrainingServer(_config(app, settings), app, settings.grace_period_s).run()
+
+
+def serve_socket(settings: Settings, sock: socket.socket, on_ready: Callable[[], None] | None = None) -> None:
+    """Serve on a socket that is already listening (one worker of several), until SIGTERM/SIGINT.
+
+    Parameters
+    ----------
+    settings:
+        The worker's configuration (``host`` and ``port`` only name the socket in logs).
+    sock:
+        The listening socket, shared with the other workers.
+    on_ready:
+        Called once the app has started and the socket is served.
+    """
+    app = create_app(settings)
+    _DrainingServer(_config(app, settings), app, settings.grace_period_s, on_ready).run(sockets=[sock])
+
+
+def _config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -45,22 +70,33 @@ def serve(settings: Settings | None = None) -> None:
         timeout_graceful_shutdown=max(1, round(settings.grace_period_s)),
         lifespan="on",
     )
-    _DrainingServer(config, app, settings.grace_period_s).run()
 
 
 class _DrainingServer(uvicorn.Server):
     """uvicorn's server, with a drain phase before the usual graceful shutdown."""
 
-    def __init__(self, config: uvicorn.Config, app: FastAPI, grace_period_s: float) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        app: FastAPI,
+        grace_period_s: float,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(config)
         self._app = app
         self._grace = grace_period_s
+        self._on_ready = on_ready
         self._loop: asyncio.AbstractEventLoop | None = None
         self._draining = False
 
-    async def serve(self, sockets: list[object] | None = None) -> None:  # type: ignore[override]
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
-        await super().serve(sockets)  # type: ignore[arg-type]
+        await super().serve(sockets)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self._on_ready is not None:
+            self._on_ready()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if sig == signal.SIGTERM and not self._draining and self._loop is not None:

@@ -6,7 +6,6 @@ variable                       default          meaning
 ``PORT``                       8000             port ``phi-lab serve`` listens on
 ``PHI_LAB_HOST``               127.0.0.1        address it binds (0.0.0.0 in containers)
 ``PHI_LAB_DEVICE``             auto             torch device (read by phi_lab.compute.device)
-``PHI_LAB_MAX_EQUATION_LENGTH``  4096           characters per equation
 ``PHI_LAB_MAX_BODY_BYTES``     1048576          request body limit (413 above it)
 ``PHI_LAB_MAX_BATCH``          10000            equations per /validate/batch request
 ``PHI_LAB_TIME_BUDGET_S``      2.0              per request (per 1,000 equations of a batch)
@@ -20,6 +19,9 @@ variable                       default          meaning
 ``PHI_LAB_LOG_JSON``           0                1 for JSON log lines
 ``PHI_LAB_CORS_ORIGINS``       \\*               comma-separated allowed origins
 =============================  ===============  ==============================================
+
+The equation length limit is not a setting: it is :data:`phi_lab.options.MAX_EQUATION_CHARS`
+everywhere (the HTTP models, the page, the library), and ``/info`` reports it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from phi_lab.errors import InputError
+from phi_lab.options import MAX_EQUATION_CHARS
 
 __all__ = ["Settings"]
 
@@ -44,7 +47,6 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     device: str | None = None
-    max_equation_length: int = 4096
     max_body_bytes: int = 1_048_576
     max_batch: int = 10_000
     time_budget_s: float = 2.0
@@ -61,7 +63,6 @@ class Settings:
     def __post_init__(self) -> None:
         positive = {
             "port": self.port,
-            "max_equation_length": self.max_equation_length,
             "max_body_bytes": self.max_body_bytes,
             "max_batch": self.max_batch,
             "time_budget_s": self.time_budget_s,
@@ -87,12 +88,16 @@ class Settings:
             Naming the variable whose value cannot be read.
         """
         env = os.environ if environ is None else environ
+        if "PHI_LAB_MAX_EQUATION_LENGTH" in env:
+            raise InputError(
+                "PHI_LAB_MAX_EQUATION_LENGTH is no longer read: the equation length limit is "
+                f"{MAX_EQUATION_CHARS:,} characters on every surface (phi_lab.options.MAX_EQUATION_CHARS)"
+            )
         default = cls()
         values: dict[str, Any] = {
             "host": env.get("PHI_LAB_HOST", default.host),
             "port": _read(env, "PORT", int, default.port),
             "device": env.get("PHI_LAB_DEVICE") or None,
-            "max_equation_length": _read(env, "PHI_LAB_MAX_EQUATION_LENGTH", int, default.max_equation_length),
             "max_body_bytes": _read(env, "PHI_LAB_MAX_BODY_BYTES", int, default.max_body_bytes),
             "max_batch": _read(env, "PHI_LAB_MAX_BATCH", int, default.max_batch),
             "time_budget_s": _read(env, "PHI_LAB_TIME_BUDGET_S", float, default.time_budget_s),
@@ -112,9 +117,10 @@ class Settings:
         return cls(**values)
 
     def limits(self) -> dict[str, Any]:
-        """The settings as a JSON-ready dict (shown by ``/info``)."""
+        """The settings as a JSON-ready dict, with the equation length limit (shown by ``/info``)."""
         data = asdict(self)
         data["cors_origins"] = list(self.cors_origins)
+        data["max_equation_length"] = MAX_EQUATION_CHARS
         return data
 
 

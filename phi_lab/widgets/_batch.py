@@ -4,19 +4,23 @@ Verdicts come from the injected ``validate_many`` (default :func:`phi_lab.valida
 or, for the fleet, from the injected client (default
 ``phi_lab.client.WorkerClient(url, fallback="local")``); summary charts from
 :mod:`phi_lab.plots`.  The widget splits the input into chunks only to show progress.
+How the results are shown (the grid, the selected row's card, the CSV, the chart images)
+is :mod:`phi_lab.widgets._results`.
 """
 
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
 from phi_lab.errors import DeviceError, InputError
 from phi_lab.options import MODES, check_mode
-from phi_lab.widgets._html import SORT_COLUMNS, results_table
+from phi_lab.widgets._html import SORT_COLUMNS, mimebundle, results_table
 from phi_lab.widgets._inputs import equation_lines, format_units, frame_lines, parse_units_text, read_upload
 from phi_lab.widgets._ports import (
     BatchClient,
@@ -26,8 +30,19 @@ from phi_lab.widgets._ports import (
     ValidateMany,
     default_charts,
     default_validate_many,
-    figure_png,
     open_master_list,
+)
+from phi_lab.widgets._results import (
+    GRID_COLUMNS,
+    chart_image,
+    chart_title,
+    csv_link,
+    csv_text,
+    fallback_table,
+    results_grid,
+    row_card,
+    set_grid_rows,
+    shown_positions,
 )
 
 if TYPE_CHECKING:
@@ -36,10 +51,20 @@ if TYPE_CHECKING:
 __all__ = ["BatchWidget"]
 
 _RED, _GREY = "#cf222e", "#6e7781"
+#: The name the CSV link saves under.
+CSV_NAME = "phi_lab_batch.csv"
+_HOW = (
+    f'<span style="color:{_GREY};font-size:12px">A heading\'s funnel sorts and filters; click a row for its '
+    "explanation below; Ctrl+C copies the selected rows; CSV saves the rows shown.</span>"
+)
+_PICK = (
+    f'<div style="color:{_GREY};font-size:12px">'
+    "Click a row of the grid: its explanation, hints and checks show here.</div>"
+)
 
 
 class BatchWidget:
-    """Many equations in (typed, pasted, or loaded from a CSV/text file), a sortable table out.
+    """Many equations in (typed, pasted, or loaded from a CSV/text file), a scrolling, filtering grid out.
 
     Parameters
     ----------
@@ -59,23 +84,42 @@ class BatchWidget:
         Equations per call, i.e. per step of the progress bar.  The default, 1024, is one
         device batch locally and four 256-equation requests on a default ``WorkerClient``.
     charts:
-        Functions drawing a results frame (``frame -> Figure``); default
+        Functions drawing a results frame (``frame -> Figure``), one tab each; default
         ``phi_lab.plots.plot_verdicts``, ``plot_topology`` and ``plot_distributions``.
 
     Attributes
     ----------
     frame : pandas.DataFrame or None
-        The last run's results, one row per equation in input order.
+        The last run's results, one row per equation in input order; ``None`` before a run
+        and after a run that failed (a failed run clears every result and disables saving).
     saved : list
         What ``master_list.add_many`` returned for the saved rows (``AddOutcome``), in order.
     error : str or None
         The last problem with the input or the arguments (also shown in the status line).
+    table : ipydatagrid.DataGrid or ipywidgets.HTML
+        The results grid: every row of :attr:`frame` (:func:`~phi_lab.widgets._results.grid_frame`:
+        one line each, Betti numbers as ``1,0,0``, no explanation column), about 20 in view,
+        with sorting and filtering in each heading's menu (its funnel) and Ctrl+C to copy
+        the selected rows (tab-separated).
+        Hidden while there are no results.  Without ipydatagrid: an HTML table of the first
+        500 rows in a scroll box.  (Before issue 11 it was always that HTML table.)
+    detail : ipywidgets.HTML
+        The card of the selected row (:meth:`show_row`): verdict, explanation, hints, checks.
     table_html : str
-        The results table's HTML, in the order chosen by :attr:`sort_by` and :attr:`ascending`.
-    text, upload, column, target, url, mode, units, run_button, sort_by, ascending, save_button
+        The first 500 rows of :meth:`sorted_frame` as an HTML table, for code and reports
+        (the widget shows :attr:`table`).
+    csv : str or None
+        The CSV text of the last :meth:`export_csv`.
+    chart_text_px : list of float
+        The smallest text of each chart as shown at 100 % zoom, in CSS pixels (at least 10).
+    text, upload, column, target, url, mode, units, run_button, save_button, csv_button
         The controls: set ``.value`` / call ``.click()`` to drive the widget from code.
-    progress, status, table, charts
-        The outputs: an IntProgress, a status line, the table (HTML), the chart images.
+    sort_by, ascending
+        The order of :meth:`sorted_frame` and :attr:`table_html`; setting them also sorts
+        the grid (its column menus sort it too).  Not shown: the grid's headings do it.
+    progress, status, download, charts
+        The outputs: an IntProgress, a status line, the CSV download link (HTML) and the
+        chart images, one tab each (full width, legible at 100 % zoom).
     widget : ipywidgets.VBox
         The whole widget; the object itself also displays as it in a notebook.
     """
@@ -104,6 +148,8 @@ class BatchWidget:
         self.frame: pd.DataFrame | None = None
         self.saved: list[SaveOutcome] = []
         self.error: str | None = None
+        self.csv: str | None = None
+        self.chart_text_px: list[float] = []
 
         self.text = widgets.Textarea(
             placeholder="one equation per line\nE = mc²\nF = m*a", rows=8, layout={"width": "48em"}
@@ -121,9 +167,18 @@ class BatchWidget:
             options=[(label, name) for name, label in SORT_COLUMNS.items()], value="#", description="Sort by"
         )
         self.ascending = widgets.Checkbox(value=True, description="ascending", indent=False)
-        self.save_button = widgets.Button(description="Save valid to master list", icon="save", disabled=True)
-        self.table = widgets.HTML()
-        self.charts = widgets.HBox([])
+        self.save_button = widgets.Button(
+            description="Save valid to master list", icon="save", disabled=True, layout={"width": "auto"}
+        )
+        self.csv_button = widgets.Button(
+            description="CSV", icon="download", disabled=True, tooltip="A link that saves the rows shown as CSV"
+        )
+        self.download = widgets.HTML()
+        self._grid = results_grid()
+        self.table: Any = self._grid if self._grid is not None else widgets.HTML()
+        self.detail = widgets.HTML()
+        self.charts = widgets.Tab(layout={"width": "100%", "display": "none"})  # shown with charts
+        self._how = widgets.HTML(_HOW, layout={"display": "none"})
         self.widget = widgets.VBox(
             [
                 self.text,
@@ -132,25 +187,32 @@ class BatchWidget:
                 widgets.HBox([self.mode, self.units]),
                 widgets.HBox([self.run_button, self.progress]),
                 self.status,
-                widgets.HBox([self.sort_by, self.ascending, self.save_button]),
+                widgets.HBox([self.save_button, self.csv_button, self.download], layout={"align_items": "center"}),
+                self._how,
                 self.table,
+                self.detail,
                 self.charts,
-            ]
+            ],
+            layout={"width": "100%"},
         )
         self.run_button.on_click(lambda _button: self.run())
         self.save_button.on_click(lambda _button: self.save_valid())
-        self.sort_by.observe(lambda _change: self._render_table(), names="value")
-        self.ascending.observe(lambda _change: self._render_table(), names="value")
+        self.csv_button.on_click(lambda _button: self.export_csv())
+        self.sort_by.observe(lambda _change: self._sort_changed(), names="value")
+        self.ascending.observe(lambda _change: self._sort_changed(), names="value")
         self.upload.observe(lambda _change: self._uploaded(), names="value")
         self.column.observe(lambda _change: self._column_chosen(), names="value")
+        if self._grid is not None:
+            self._grid.observe(lambda _change: self._selected(), names="selections")
 
     @property
     def table_html(self) -> str:
-        """The results table's HTML, exactly as shown (sorted as chosen)."""
-        return cast(str, self.table.value)
+        """The first 500 rows of :meth:`sorted_frame` as an HTML table ("" without results)."""
+        ordered = self.sorted_frame()
+        return "" if ordered is None else results_table(ordered)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return cast("dict[str, Any] | None", self.widget._repr_mimebundle_(**kwargs))
+        return mimebundle(self.widget, "BatchWidget", **kwargs)
 
     def load_frame(self, frame: pd.DataFrame, column: str) -> list[str]:
         """Put the non-empty cells of ``frame[column]`` in the text box, one per line; return them.
@@ -192,7 +254,10 @@ class BatchWidget:
         self._say(f"Loaded {name}: column {self.column.value}.")
 
     def run(self) -> pd.DataFrame | None:
-        """Validate every equation of the text box, chunk by chunk, then show the table and charts.
+        """Validate every equation of the text box, chunk by chunk, then show the grid and charts.
+
+        The previous run's results (grid, selected row, charts, CSV link) are cleared first and
+        saving is disabled, so a run that fails leaves none of them behind.
 
         Returns
         -------
@@ -203,6 +268,7 @@ class BatchWidget:
         import pandas as pd
 
         self.error = None
+        self._clear_results()
         texts = equation_lines(self.text.value)
         try:
             units = parse_units_text(self.units.value)
@@ -230,10 +296,13 @@ class BatchWidget:
         if self.target.value == "fleet" and "worker_id" in frame.columns:
             here = int((frame["worker_id"] == "local").sum())
             local = f"; {here} validated locally (fleet unavailable)" if here else ""
-        self._say(f"Validated {len(frame)} equations: {valid} valid, {len(frame) - valid} invalid{local}.")
-        self._render_table()
+        done = f"Validated {len(frame):,} equations: {valid:,} valid, {len(frame) - valid:,} invalid{local}."
+        self._show_table(frame)
+        self._say(done.removesuffix(".") + "; drawing the charts…")
         self._render_charts(frame)
+        self._say(done)
         self.save_button.disabled = valid == 0
+        self.csv_button.disabled = False
         return frame
 
     def sorted_frame(self) -> pd.DataFrame | None:
@@ -245,6 +314,53 @@ class BatchWidget:
         if key == "#" or key not in frame.columns:
             return frame.sort_index(ascending=ascending)
         return frame.sort_values(key, ascending=ascending, kind="mergesort", na_position="last")
+
+    def shown_frame(self) -> pd.DataFrame | None:
+        """The rows of :attr:`frame` the grid shows, in its order (its filters and sorts applied).
+
+        The browser tells the kernel which rows those are whenever a filter or sort changes;
+        until it has (and without the grid), it is :meth:`sorted_frame`.
+        """
+        frame = self.frame
+        if frame is None or self._grid is None:
+            return self.sorted_frame()
+        return frame.iloc[shown_positions(self._grid, len(frame))]
+
+    def show_row(self, position: int) -> None:
+        """Show the card of :attr:`frame`'s row at 0-based ``position`` (input order) under the grid."""
+        frame = self.frame
+        if frame is None or not 0 <= position < len(frame):
+            self.detail.value = _PICK if frame is not None else ""
+            return
+        row = {str(name): value for name, value in frame.iloc[position].items()}
+        heading = f'<div style="color:{_GREY};font-size:12px">Row #{position + 1} of {len(frame):,}</div>'
+        self.detail.value = heading + row_card(row)
+
+    def export_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        """The rows the grid shows (:meth:`shown_frame`), every column, as CSV; also as a download link.
+
+        Parameters
+        ----------
+        path:
+            Also write the CSV there (UTF-8), and say where in the status line.
+
+        Returns
+        -------
+        str or None
+            The CSV text (also :attr:`csv`), or ``None`` when there are no results.
+        """
+        shown = self.shown_frame()
+        if shown is None:
+            self._say("Nothing to export: run a batch first.", problem=True)
+            return None
+        text = csv_text(shown)
+        self.csv = text
+        self.download.value = csv_link(text, CSV_NAME, len(shown))
+        if path is not None:
+            target = Path(path)
+            target.write_text(text, encoding="utf-8")
+            self._say(f"Wrote {len(shown):,} rows to {target.resolve()}.")
+        return text
 
     def save_valid(self) -> list[SaveOutcome]:
         """Add every valid row of :attr:`frame` to the master list; return the store's outcomes."""
@@ -286,21 +402,81 @@ class BatchWidget:
             self._say(f"Validated {self.progress.value} of {len(texts)}…")
         return frames
 
-    def _render_table(self) -> None:
-        ordered = self.sorted_frame()
-        self.table.value = "" if ordered is None else results_table(ordered)
+    def _clear_results(self) -> None:
+        """No results: the grid emptied and hidden, no selected row, no charts, no CSV link, the progress
+        bar at 0; nothing to save."""
+        self.frame, self._run_units, self.csv = None, {}, None
+        self.save_button.disabled = True
+        self.csv_button.disabled = True
+        self.download.value = ""
+        self.detail.value = ""
+        self._how.layout.display = "none"
+        self.charts.children = []
+        self.charts.layout.display = "none"  # an empty Tab is still a framed box
+        self.chart_text_px = []
+        self.progress.value = 0
+        self._show_table(None)
+
+    def _show_table(self, frame: pd.DataFrame | None) -> None:
+        if self._grid is None:
+            self.table.value = fallback_table(self.sorted_frame())
+            return
+        set_grid_rows(self._grid, frame)
+        if frame is not None:
+            self._how.layout.display = None
+            self.detail.value = _PICK
+            self._sort_grid()
+
+    def _sort_changed(self) -> None:
+        if self._grid is None:
+            self.table.value = fallback_table(self.sorted_frame())
+        else:
+            self._sort_grid()
+
+    def _sort_grid(self) -> None:
+        """Put :attr:`sort_by` / :attr:`ascending` in the grid's transforms, keeping its filters."""
+        grid = self._grid
+        if grid is None or self.frame is None:
+            return
+        key, ascending = self.sort_by.value, bool(self.ascending.value)
+        transforms = [dict(item) for item in grid._transforms if item.get("type") != "sort"]
+        column = "#" if key == "#" else GRID_COLUMNS.get(key)
+        if column is not None and not (column == "#" and ascending):
+            transforms.append({"type": "sort", "column": column, "desc": not ascending})
+        grid.transform(transforms)
+
+    def _selected(self) -> None:
+        """The browser selected rows: show the card of the first row of the last selection."""
+        grid, frame = self._grid, self.frame
+        if grid is None or frame is None:
+            return
+        if not grid.selections:
+            self.detail.value = _PICK
+            return
+        view_row = int(grid.selections[-1]["r1"])
+        positions = shown_positions(grid, len(frame))
+        if 0 <= view_row < len(positions):
+            self.show_row(positions[view_row])
 
     def _render_charts(self, frame: pd.DataFrame) -> None:
+        self._draw_charts(frame)
+        self.charts.layout.display = None if self.charts.children else "none"  # charts=[]: no empty box
+
+    def _draw_charts(self, frame: pd.DataFrame) -> None:
         if self._charts is None:
             self._charts, why = default_charts()
             if why:
                 self.charts.children = [widgets.HTML(f'<span style="color:{_GREY}">{html.escape(why)}</span>')]
+                self.charts.titles = ("Charts",)
                 return
-        charts = self._charts
-        self.charts.children = [
-            widgets.Image(value=figure_png(chart(frame)), format="png", layout={"max_width": "360px"})
-            for chart in charts
-        ]
+        images, sizes = [], []
+        for chart in self._charts:
+            image, smallest = chart_image(chart(frame))
+            images.append(image)
+            sizes.append(smallest)
+        self.charts.children = images
+        self.charts.titles = tuple(chart_title(chart, position) for position, chart in enumerate(self._charts))
+        self.chart_text_px = sizes
 
     def _uploaded(self) -> None:
         for entry in self.upload.value:  # a tuple of dicts: name, type, size, content, last_modified

@@ -9,14 +9,30 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from phi_lab.hints import word_explanation
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from phi_lab.equations.verdict import ValidationResult
 
-__all__ = ["SORT_COLUMNS", "hits_table", "marked_text", "message_card", "result_card", "results_table"]
+__all__ = [
+    "EQUATION_SHOWN",
+    "SORT_COLUMNS",
+    "SYMBOLS_SHOWN",
+    "hits_table",
+    "marked_text",
+    "message_card",
+    "mimebundle",
+    "natural_key",
+    "result_card",
+    "results_table",
+    "shortened",
+]
 
 GREEN, RED, GREY = "#1a7f37", "#cf222e", "#6e7781"
 _STATUS = {"pass": ("✓ pass", GREEN), "fail": ("✗ fail", RED), "skip": ("– skip", GREY)}
@@ -38,6 +54,13 @@ SORT_COLUMNS = {
 }
 #: Rows rendered at most; the rest are counted, not drawn.
 MAX_ROWS = 500
+#: Characters of an equation a card shows at its head; the whole text folds out below it.
+EQUATION_SHOWN = 100
+#: Symbols a card lists (in natural order); the rest fold out behind "and N more".
+SYMBOLS_SHOWN = 24
+_FOLDED = (
+    "max-height:12em;overflow:auto;margin:4px 0;padding:4px;background:#f6f8fa;word-break:normal;overflow-wrap:anywhere"
+)
 
 
 #: How each numeric method reads on a card.
@@ -78,6 +101,44 @@ def message_card(title: str, message: str) -> str:
     )
 
 
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders the digits in a name by value: ``x_2`` before ``x_10``, ``a`` before ``a1``."""
+    return tuple((0, int(part)) if part.isdecimal() else (1, part) for part in re.split(r"(\d+)", name) if part)
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with ``…`` where it was cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _equation(text: str) -> str:
+    """The equation at a card's head: whole when short, else its start, its length and the whole text folded."""
+    code = '<code style="font-size:14px;overflow-wrap:anywhere">{}</code>'
+    if len(text) <= EQUATION_SHOWN:
+        return code.format(_e(text))
+    return (
+        f"{code.format(_e(shortened(text, EQUATION_SHOWN)))} "
+        f'<span style="color:{GREY}">({len(text):,} characters)</span>'
+        f'<details class="phi-lab-equation"><summary style="cursor:pointer;color:{GREY}">show the whole equation'
+        f'</summary><pre style="{_FOLDED};white-space:pre-wrap">{_e(text)}</pre></details>'
+    )
+
+
+def _symbols(names: Sequence[str]) -> str:
+    """The first :data:`SYMBOLS_SHOWN` names in natural order, the rest folded behind "and N more"."""
+    ordered = sorted(names, key=natural_key)
+    shown, rest = ordered[:SYMBOLS_SHOWN], ordered[SYMBOLS_SHOWN:]
+    listed = _e(", ".join(shown))
+    if not rest:
+        return listed
+    return (
+        f'{listed} <details class="phi-lab-symbols" style="display:inline"><summary style="cursor:pointer;'
+        f'color:{GREY};display:inline">and {len(rest):,} more ▸</summary>'
+        f'<div style="{_FOLDED}">{_e(", ".join(rest))}</div></details>'
+    )
+
+
 def marked_text(text: str, column: int, width: int = 80) -> str:
     """``text`` in a ``<pre>``, the character at 1-based ``column`` in ``<mark>``, a ``^`` below it.
 
@@ -100,7 +161,13 @@ def marked_text(text: str, column: int, width: int = 80) -> str:
 
 
 def result_card(result: ValidationResult) -> str:
-    """Everything a :class:`~phi_lab.ValidationResult` says, as one card."""
+    """Everything a :class:`~phi_lab.ValidationResult` says, as one card of bounded size.
+
+    A long equation shows its first :data:`EQUATION_SHOWN` characters and its length, the
+    whole text folded in a ``<details>`` below; the symbols, in natural order (``x_2``
+    before ``x_10``), the first :data:`SYMBOLS_SHOWN`, then "and N more", folded too.  Hints
+    are worded for the widget (its Units box and Mode menu, :mod:`phi_lab.hints`).
+    """
     colour = GREEN if result.valid else RED
     rows = [
         ("confidence", f"{_bar(result.confidence, colour)} {result.confidence:.2f}"),
@@ -116,8 +183,11 @@ def result_card(result: ValidationResult) -> str:
     if result.reading:
         rows.append(("reading", _e("; ".join(f"{name}: {meaning}" for name, meaning in result.reading.items()))))
     if result.symbols:
-        rows.append(("symbols", _e(", ".join(result.symbols))))
-    facts = "".join(f'<tr><th style="{_CELL}">{name}</th><td style="{_CELL}">{value}</td></tr>' for name, value in rows)
+        rows.append(("symbols", _symbols(result.symbols)))
+    facts = "".join(
+        f'<tr><th style="{_CELL};white-space:nowrap">{name}</th><td style="{_CELL}">{value}</td></tr>'
+        for name, value in rows
+    )
     checks = "".join(
         f'<tr><td style="{_CELL}">{_e(check.name)}</td>'
         f'<td style="{_CELL};color:{_STATUS[check.status][1]};white-space:nowrap">{_STATUS[check.status][0]}</td>'
@@ -132,13 +202,13 @@ def result_card(result: ValidationResult) -> str:
         parse_error = f'<div style="margin-top:6px"><b>Parse error:</b> {_e(reason)}{where}</div>'
     return (
         f'<div class="phi-lab-card" style="{_CARD}">'
-        f'<div>{_badge(result.valid)} <code style="font-size:14px">{_e(result.equation)}</code></div>'
+        f"<div>{_badge(result.valid)} {_equation(result.equation)}</div>"
         f"{parse_error}"
         f'<table style="border-collapse:collapse;margin-top:6px">{facts}</table>'
         f'<table style="border-collapse:collapse;margin-top:6px">'
         f'<tr><th style="{_CELL}">check</th><th style="{_CELL}">status</th><th style="{_CELL}">detail</th></tr>'
         f"{checks}</table>"
-        f'<p style="margin:6px 0">{_e(result.explanation)}</p>'
+        f'<p style="margin:6px 0">{_e(word_explanation(result.explanation, result.hints, "widget"))}</p>'
         f'<div style="color:{GREY};font-size:11px">mode {_e(result.mode)} · device {_e(result.device)} · '
         f"{result.processing_time_ms:.1f} ms</div></div>"
     )
@@ -252,3 +322,15 @@ def hits_table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> str:
         f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>{more}</div>"
     )
+
+
+def mimebundle(widget: Any, name: str, **kwargs: Any) -> dict[str, Any] | None:
+    """``widget``'s display bundle, its plain-text part a sentence instead of ``VBox(children=…)``.
+
+    A front end that has no live kernel (a notebook opened before it is run, a page that
+    renders saved outputs) shows the plain text: say what is there and how to use it.
+    """
+    bundle = widget._repr_mimebundle_(**kwargs)
+    if isinstance(bundle, dict) and "text/plain" in bundle:
+        bundle = {**bundle, "text/plain": f"{name}: run this cell to use it (a widget needs a running kernel)"}
+    return bundle if isinstance(bundle, dict) else None

@@ -378,10 +378,10 @@ def test_a_slash_rereading_is_kept_only_if_the_numbers_then_hold() -> None:
 # ---------------------------------------------------------------- the result field
 
 
-def test_reading_is_the_last_field_and_a_json_object() -> None:
+def test_reading_comes_after_the_older_fields_and_is_a_json_object() -> None:
     result = pl.validate("v = sqrt(2gh)", device="cpu")
     data = result.to_dict()
-    assert list(data)[-1] == "reading"
+    assert list(data)[-2:] == ["reading", "hints"]  # fields are appended: older clients' columns keep their places
     assert json.loads(json.dumps(data))["reading"] == {"g": "gravitational acceleration", "h": "a height (length)"}
     assert pl.validate("E = mc²", device="cpu").to_dict()["reading"] == {}
 

@@ -18,6 +18,7 @@ from phi_lab.equations.verdict import (
     NumericReport,
     ValidationResult,
     combine_evidence,
+    frame_row,
     judge,
 )
 from phi_lab.errors import InputError
@@ -201,3 +202,16 @@ def test_from_dict_names_what_is_wrong(change: dict[str, object], message: str) 
         ValidationResult.from_dict(row | change)
     with pytest.raises(InputError, match="needs the field 'confidence'"):
         ValidationResult.from_dict({key: value for key, value in row.items() if key != "confidence"})
+
+
+def test_frame_rows_keep_the_records_tuples_and_show_absent_text_as_empty() -> None:
+    """Frames hold what the record holds (tuples), JSON lists; absent text (no catalog match) reads "", not NaN."""
+    result = ValidationResult(
+        False, 0.85, (1, 0, 0), 1, 0.0, "Invalid.", 0.4, kind="relation", symbols=("E", "m"),
+        hints=("conventional_units",),
+    )  # fmt: skip
+    row = frame_row(result.to_dict() | {"worker_id": "w1"})
+    assert (row["betti"], row["symbols"], row["hints"]) == ((1, 0, 0), ("E", "m"), ("conventional_units",))
+    assert (row["catalog"], row["decided_by"], row["witness"], row["worker_id"]) == ("", "", "", "w1")
+    assert ValidationResult.from_dict(row) == result  # "" reads back as no catalog
+    assert result.to_dict()["betti"] == [1, 0, 0] and result.to_dict()["catalog"] is None  # JSON unchanged

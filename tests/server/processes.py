@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 
+from phi_lab.server.fleet import free_ports
+
 __all__ = ["Worker", "free_port", "free_ports", "log_tail", "start_workers", "stop_worker", "stop_workers"]
 
 #: How long a worker may take to answer its first ``/health`` with 200.
@@ -59,15 +61,6 @@ def log_tail(worker: Worker, size: int = 4000) -> str:
     except FileNotFoundError:
         return "(no log)"
     return f"--- worker on port {worker.port}, log {worker.log}:\n{text[-size:]}"
-
-
-def free_ports(count: int) -> list[int]:
-    """``count`` distinct free ports of 127.0.0.1 (all held open until all are chosen)."""
-    with contextlib.ExitStack() as stack:
-        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in socks]
 
 
 def _launch(port: int, log_dir: Path, env: Mapping[str, str]) -> Worker:

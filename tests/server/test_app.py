@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -11,9 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 import phi_lab as pl
+from phi_lab.equations import parser
 from phi_lab.equations.verdict import CHECK_NAMES, KINDS, RESULT_COLUMNS, ValidationResult
+from phi_lab.hints import HINT_CODES, word_hint
+from phi_lab.options import MAX_EQUATION_CHARS
 from phi_lab.server import Settings, create_app
-from phi_lab.server.models import ValidationBody
+from phi_lab.server.docs import DOCS_ASSETS, DOCS_POLICY
+from phi_lab.server.models import BatchRequest, ValidateRequest, ValidationBody
 
 SEED_FIELDS = ["valid", "confidence", "betti", "chi", "phi_coherence", "explanation", "processing_time_ms"]
 
@@ -30,7 +35,7 @@ def test_health_and_info(client: TestClient) -> None:
     info = client.get("/info").json()
     assert list(info)[:3] == ["worker_id", "device", "status"]
     assert info["status"] == "ready" and info["device"] == "cpu"
-    assert info["limits"]["max_equation_length"] == 4096 and info["version"] == pl.__version__
+    assert info["limits"]["max_equation_length"] == MAX_EQUATION_CHARS and info["version"] == pl.__version__
 
 
 def test_validate_matches_local_validation(client: TestClient) -> None:
@@ -82,15 +87,60 @@ def test_malformed_json_is_422(client: TestClient) -> None:
     assert response.status_code == 422 and "detail" in response.json()
 
 
-def test_bad_units_are_422_with_the_symbol(client: TestClient) -> None:
+def test_bad_units_are_422_with_the_symbol_and_a_code(client: TestClient) -> None:
     response = client.post("/validate", json={"equation": "E = mc²", "units": {"m": "blorbs"}})
     assert response.status_code == 422 and "'m'" in response.json()["detail"]
+    assert response.json()["code"] == "units"
+    response = client.post("/validate", json={"equation": "E = mc²", "units": {"m x": "kg"}})
+    assert (response.status_code, response.json()["code"]) == (422, "units")
 
 
-def test_length_limit(client: TestClient) -> None:
-    response = client.post("/validate", json={"equation": "x" * 5000})
+def test_errors_carry_a_code_the_page_words(client: TestClient) -> None:
+    """The page decides on ``code`` (or a field error's ``type``), never on the detail's wording."""
+    page = client.get("/").text
+    for code in ("units", "overloaded", "budget", "device"):
+        assert f'case "{code}"' in page
+    assert '"string_too_long"' in page
+    undecodable = b'{"equation": "\xff"}'  # not UTF-8: FastAPI's 400, made a 422 with a code
+    malformed = client.post("/validate", content=undecodable, headers={"content-type": "application/json"})
+    assert (malformed.status_code, malformed.json()["code"]) == (422, "malformed")
+
+
+#: An equation of exactly ``MAX_EQUATION_CHARS`` characters that parses (a sum of ones).
+AT_THE_LIMIT = "x = " + "1+" * ((MAX_EQUATION_CHARS - 6) // 2) + "11"
+
+
+def test_one_equation_length_limit_everywhere(client: TestClient) -> None:
+    """``MAX_EQUATION_CHARS`` is the limit of the HTTP models (single and batch), the published
+    schema, ``/info``, the page, and the parser behind ``validate``, the CLI and the widgets."""
+    limit = MAX_EQUATION_CHARS
+    assert ValidateRequest.model_json_schema()["properties"]["equation"]["maxLength"] == limit
+    assert BatchRequest.model_json_schema()["properties"]["equations"]["items"]["maxLength"] == limit
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["ValidateRequest"]["properties"]["equation"]["maxLength"] == limit
+    assert schemas["BatchRequest"]["properties"]["equations"]["items"]["maxLength"] == limit
+    assert client.get("/info").json()["limits"]["max_equation_length"] == limit
+    page = client.get("/")
+    assert f'data-max-equation-chars="{limit}"' in page.text and f"Up to {limit:,} characters" in page.text
+    assert limit == parser.MAX_LENGTH
+    assert len(AT_THE_LIMIT) == limit and pl.validate(AT_THE_LIMIT).kind != "unparseable"
+    assert f"the limit is {limit:,}" in pl.validate(AT_THE_LIMIT + "1").explanation
+
+
+def test_length_limit_is_enforced_by_the_models(client: TestClient) -> None:
+    """One character over: a field error naming the limit, for /validate and for each batch item;
+    the same limit from a worker with other settings (it is not one)."""
+    over = "x" * (MAX_EQUATION_CHARS + 1)
+    (error,) = client.post("/validate", json={"equation": over}).json()["detail"]
+    assert (error["type"], error["loc"]) == ("string_too_long", ["body", "equation"])
+    assert error["ctx"] == {"max_length": MAX_EQUATION_CHARS}
+    response = client.post("/validate/batch", json={"equations": ["x = 1", over]})
+    (error,) = response.json()["detail"]
     assert response.status_code == 422
-    assert "limit is 4,096" in response.json()["detail"]
+    assert (error["type"], error["loc"]) == ("string_too_long", ["body", "equations", 1])
+    assert client.post("/validate", json={"equation": AT_THE_LIMIT}).status_code == 200
+    with pytest.raises(pl.InputError, match="PHI_LAB_MAX_EQUATION_LENGTH is no longer read"):
+        Settings.from_environment({"PHI_LAB_MAX_EQUATION_LENGTH": "4096"})
 
 
 def test_body_limit_by_length_and_while_streaming(client: TestClient) -> None:
@@ -104,6 +154,7 @@ def test_body_limit_by_length_and_while_streaming(client: TestClient) -> None:
 
     response = client.post("/validate/batch", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413 and "1,048,576" in response.json()["detail"]
+    assert response.json()["code"] == "too_large"
 
 
 def test_batch_in_order(client: TestClient) -> None:
@@ -114,11 +165,10 @@ def test_batch_in_order(client: TestClient) -> None:
 
 
 def test_batch_limits() -> None:
-    with TestClient(create_app(Settings(device="cpu", max_batch=3, max_equation_length=10))) as small:
+    with TestClient(create_app(Settings(device="cpu", max_batch=3))) as small:
         response = small.post("/validate/batch", json={"equations": ["x = 1"] * 4})
         assert response.status_code == 422 and "at most 3" in response.json()["detail"]
-        response = small.post("/validate/batch", json={"equations": ["x = 1", "x" * 11]})
-        assert response.status_code == 422 and "equations[1]" in response.json()["detail"]
+        assert response.json()["code"] == "input"
 
 
 def test_request_id_is_honoured_or_made(client: TestClient) -> None:
@@ -152,6 +202,25 @@ def test_openapi_has_the_seed_examples(client: TestClient) -> None:
     assert {"/health", "/info", "/validate", "/validate/batch", "/metrics"} <= set(spec["paths"])
     assert "E = mc²" in json.dumps(spec, ensure_ascii=False)
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("page", "assets"),
+    [("/docs", ["swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"]), ("/redoc", ["redoc.standalone.js"])],
+)
+def test_docs_are_served_from_the_package(client: TestClient, page: str, assets: list[str]) -> None:
+    """/docs and /redoc load nothing from a CDN: every URL in the HTML is this worker's, it serves them,
+    and the pages' policy lets them load from nowhere else."""
+    html = client.get(page).text
+    assert "cdn" not in html.lower() and "http:" not in html and "https:" not in html
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(url.startswith(DOCS_ASSETS + "/") for url in urls), urls
+    for asset in assets:
+        assert f"{DOCS_ASSETS}/{asset}" in urls
+        response = client.get(f"{DOCS_ASSETS}/{asset}")
+        assert response.status_code == 200 and len(response.content) > 1000, asset
+    assert "'/openapi.json'" in html or '"/openapi.json"' in html
+    assert client.get(page).headers["content-security-policy"] == DOCS_POLICY  # and only from here
 
 
 def test_health_is_503_while_starting_and_draining() -> None:
@@ -220,7 +289,12 @@ def test_page_for_people_outside_jupyter(client: TestClient) -> None:
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
     assert '<input id="equation"' in page and '<button id="validate"' in page
+    assert '<input id="units"' in page and '<label for="units">Units</label>' in page
+    assert "@@" not in page  # every placeholder filled in
+    hints = json.loads(re.search(r'<script id="hints" type="application/json">(.*?)</script>', page)[1])
+    assert hints == {code: {"python": word_hint(code, "python"), "web": word_hint(code, "web")} for code in HINT_CODES}
     assert 'fetch("validate"' in page  # relative, so it works behind a balancer's path prefix too
+    assert re.findall(r"https?://", page) == []  # nothing loaded from elsewhere
     assert "/" not in client.get("/openapi.json").json()["paths"]
 
 
