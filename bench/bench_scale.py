@@ -11,7 +11,8 @@ validated in ``auto`` mode:
 
 * ``local``: :func:`phi_lab.validate_many` in this process (the baseline);
 * ``fleet``: ``phi-lab serve --workers 2`` on a free port of 127.0.0.1 (one port, two
-  processes), driven by :class:`phi_lab.client.WorkerClient` ``.validate_many`` (chunks of
+  processes; ``PHI_LAB_TIME_BUDGET_S=60``, since these proofs outlast the default budget),
+  driven by :class:`phi_lab.client.WorkerClient` ``.validate_many`` (chunks of
   256, 4 in flight);
 * ``dask``: :func:`phi_lab.validate_many` on a ``dask.dataframe`` column of 8 partitions,
   computed on a ``distributed.LocalCluster`` of 2 worker processes (1 thread each) on
@@ -78,7 +79,8 @@ def _fleet(workers: int) -> Iterator[str]:
     port = _free_port()
     command = [sys.executable, "-m", "phi_lab.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)]
-    environ = dict(os.environ, PHI_LAB_DEVICE=os.environ.get("PHI_LAB_DEVICE", "cpu"))
+    # A batch of these identities takes longer than the default 2 s budget per 1,000 equations.
+    environ = dict(os.environ, PHI_LAB_DEVICE=os.environ.get("PHI_LAB_DEVICE", "cpu"), PHI_LAB_TIME_BUDGET_S="60")
     proc = subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -21,7 +21,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
 fi
 
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
-# torch is pinned here, before the package, on purpose (see README, "Why torch 2.13.0"):
+# torch is pinned here, before the package, on purpose (see docs/development.md, "Why torch 2.13.0"):
 # pyproject.toml only declares a range, and an unpinned resolve can pull a multi-GB CUDA build.
 "${pip[@]}" "torch==2.13.0"
 "${pip[@]}" --editable ".[test]"

@@ -10,7 +10,7 @@ measured constants) with the verdict each must get, checked independently by
   at high precision, so it is right (each entry is its own test case, which passes when the
   verdict is right or, if wrong, stated below 0.9).
 
-``bench/reliability.py`` prints the accuracy in each confidence band (the README's table).
+``bench/reliability.py`` prints the accuracy in each confidence band (the table in docs/verdicts.md).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -77,6 +79,15 @@ def test_the_exploration_benchmark_says_when_ries_is_not_given() -> None:
 def test_the_pool_benchmark_runs() -> None:
     output = run("bench/bench_pool.py", "--max-complexity", "3", "--budget", "5", "--device", "cpu")
     assert "grow prune=False" in output and "kept/s" in output
+
+
+@pytest.mark.slow
+def test_the_scale_benchmark_runs_local_fleet_and_dask() -> None:
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    output = run("bench/bench_scale.py", "--rows", "40")
+    for name in ("local", "fleet", "dask"):
+        assert any(line.startswith(name) for line in output.splitlines()), output
+    assert "worker ids" in output and "KINDS DIFFER" not in output  # 40 rows: one chunk, one worker
 
 
 def test_the_evaluator_benchmark_runs() -> None:

@@ -115,3 +115,14 @@ def test_no_local_paths_in_outputs(notebook: nbformat.NotebookNode) -> None:
 )
 def test_local_path_pattern(text: str, local: bool) -> None:
     assert bool(LOCAL_PATH.search(text)) is local
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_outputs_make_sense_before_the_notebook_runs(path: Path) -> None:
+    """A notebook opened without a kernel shows each widget's plain text: a sentence, not a
+    ``VBox(children=…`` dump, and no progress bar frozen at its start."""
+    for cell in _code_cells(_read(path)):
+        for output in cell.get("outputs", []):
+            plain = str(output.get("data", {}).get("text/plain", ""))
+            assert "children=" not in plain, plain[:120]
+            assert not re.search(r"\b0%\|", plain), plain[:120]

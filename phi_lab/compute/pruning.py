@@ -4,7 +4,7 @@ value they would have is built as simply (or more simply) another way.
 :func:`phi_lab.compute.pool.grow` applies the rules to whole blocks of candidates before they
 are evaluated (:func:`excluded`), as RIES does with its "dead ends": ``x*1``, ``exp(log(x))``,
 ``(a + b) - b`` or ``1/(1/x)`` are not evaluated, not kept and never reported as hits, and sums
-and products are built in one association only.  :data:`RULES` is the table (the README prints
+and products are built in one association only.  :data:`RULES` is the table (docs/exploration.md prints
 it); :func:`trivial_rewrite` checks a syntax tree against the same rules, for tests and for the
 benchmark's count of trivial rewrites among the results.
 
