@@ -4,6 +4,7 @@ driven by a separate load-generator process.
 Run from the repository root::
 
     python bench/bench_server.py [--duration S] [--concurrency N] [--device cpu] [--rounds R] [--json]
+    python bench/bench_server.py --pin [...]   # the pinned comparison below
     python -m bench.bench_server ...
 
 What it measures, all in one run on one machine, every server a real process on 127.0.0.1:
@@ -42,6 +43,24 @@ of the cheap rows, ``/health`` above all: see its CPU column).
 Nothing is asserted: the target (``/validate`` at least half the ``/health`` ceiling) is
 printed next to the figures.  The load generator shares the machine's cores with the
 workers and nginx, so the absolute numbers say little; compare ratios within one run.
+
+``--pin`` measures something else: what the worker costs on top of :func:`phi_lab.validate`.
+With two usable cores or more (and ``taskset``), the servers run on the first (``taskset -c``)
+and the load generator on the second (``os.sched_setaffinity``); with fewer, it says so and
+runs unpinned.  One run, the same rows round-robin, all on ``POST /validate`` over the seed's
+four examples with 16 connections (``--concurrency``):
+
+* a bare FastAPI app (:func:`bare_app`: a pydantic body, a fixed dict), in its own process
+  under uvicorn configured as ``phi-lab serve`` configures it: req/s, p50/p99;
+* one ``phi-lab serve`` process (``PHI_LAB_DEVICE`` from ``--device``, default cpu): req/s,
+  p50/p99;
+* in-process ``phi_lab.validate()`` on the same texts, back to back, in a process pinned to
+  the servers' core: calls/s;
+
+then worker ÷ in-process (goal: at least 0.65) and bare ÷ in-process, and per request the
+worker's cost beyond ``validate()`` (1/worker − 1/in-process) next to the bare endpoint's
+(1/bare), each measured and by CPU time (server CPU per request, in-process CPU per call:
+the figure a busy load generator or machine moves least).
 """
 
 from __future__ import annotations
@@ -56,6 +75,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -70,7 +90,9 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -271,8 +293,15 @@ def _percentile(samples: Sequence[int], q: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
-def load_generator(conn: Connection) -> None:
+def _pin_self(cpu: int | None) -> None:
+    """Pin the calling process to core ``cpu`` (``None``: leave it where it is)."""
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+
+
+def load_generator(conn: Connection, cpu: int | None = None) -> None:
     """The load-generator process: run each :class:`Load` received, answer its figures; stop on ``None``."""
+    _pin_self(cpu)
     while True:
         load = conn.recv()
         if load is None:
@@ -280,32 +309,85 @@ def load_generator(conn: Connection) -> None:
         conn.send(asyncio.run(drive(load)))
 
 
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """One slice of in-process ``phi_lab.validate()`` calls: the texts, cycled, for a duration."""
+
+    texts: tuple[str, ...]
+    device: str
+    duration_s: float
+
+
+def call_validate(calls: Calls) -> dict[str, Any]:
+    """Call ``phi_lab.validate`` back to back for ``calls.duration_s``; the figures of the slice."""
+    import phi_lab
+
+    latencies_ns: list[int] = []
+    cpu_before = time.process_time()
+    start = time.perf_counter()
+    deadline = start + calls.duration_s
+    for text in itertools.cycle(calls.texts):
+        began = time.perf_counter_ns()
+        phi_lab.validate(text, device=calls.device)
+        latencies_ns.append(time.perf_counter_ns() - began)
+        if time.perf_counter() >= deadline:
+            break
+    return {
+        "latencies_ns": latencies_ns,
+        "seconds": time.perf_counter() - start,
+        "cpu_s": time.process_time() - cpu_before,
+    }
+
+
+def validate_loop(conn: Connection, cpu: int | None = None) -> None:
+    """The in-process process: run each :class:`Calls` received, answer its figures; stop on ``None``.
+
+    It pins itself before importing phi_lab (torch sizes its thread pool at import), and warms up
+    untimed on the first slice for a device (pint, the catalog, torch's sample pool load lazily).
+    """
+    _pin_self(cpu)
+    import phi_lab
+
+    warm: set[str] = set()
+    while True:
+        calls = conn.recv()
+        if calls is None:
+            return
+        if calls.device not in warm:
+            for text in calls.texts * WARMUP_PER_CONNECTION:
+                phi_lab.validate(text, device=calls.device)
+            warm.add(calls.device)
+        conn.send(call_validate(calls))
+
+
 @dataclass(slots=True)
-class LoadGenerator:
-    """The parent's handle on the load-generator process (spawned once, reused for every row)."""
+class Helper:
+    """The parent's handle on a helper process (the load generator, or the in-process
+    ``validate()`` loop): spawned once, reused for every row."""
 
     process: multiprocessing.process.BaseProcess
     conn: Connection
 
     @classmethod
-    def start(cls) -> LoadGenerator:
+    def start(cls, target: Callable[[Connection, int | None], None], name: str, cpu: int | None = None) -> Helper:
+        """Spawn ``target(conn, cpu)`` (it pins itself to core ``cpu`` unless ``None``)."""
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        process = context.Process(target=load_generator, args=(child,), name="phi-lab-load", daemon=True)
+        process = context.Process(target=target, args=(child, cpu), name=name, daemon=True)
         process.start()
         child.close()
         return cls(process, parent)
 
-    def run(self, load: Load) -> dict[str, Any]:
-        """Run one row, bounded: the row's duration plus warm-up and request time-outs."""
-        self.conn.send(load)
-        limit = load.duration_s + 2 * REQUEST_TIMEOUT_S + 30
+    def run(self, job: Load | Calls) -> dict[str, Any]:
+        """Run one slice, bounded: its duration plus warm-up and request time-outs."""
+        self.conn.send(job)
+        limit = job.duration_s + 2 * REQUEST_TIMEOUT_S + 30
         if not self.conn.poll(limit):
-            raise RuntimeError(f"the load generator did not answer within {limit:.0f} s")
+            raise RuntimeError(f"{self.process.name} did not answer within {limit:.0f} s")
         try:
             figures: dict[str, Any] = self.conn.recv()
         except EOFError as exc:
-            raise RuntimeError(f"the load generator died (exit code {self.process.exitcode})") from exc
+            raise RuntimeError(f"{self.process.name} died (exit code {self.process.exitcode})") from exc
         if "failed" in figures:
             raise RuntimeError(figures["failed"])
         return figures
@@ -332,7 +414,7 @@ def free_port() -> int:
 
 @dataclass(frozen=True, slots=True)
 class Worker:
-    """A running ``phi-lab serve`` process."""
+    """A running server process: ``phi-lab serve``, or the bare app of :func:`serve_bare`."""
 
     name: str
     port: int
@@ -351,22 +433,21 @@ def _serve_command(port: int) -> list[str]:
     return [sys.executable, "-m", "phi_lab.cli", "serve", "--port", str(port)]
 
 
-def start_worker(name: str, device: str, batching: bool, log_dir: Path) -> Worker:
-    """Start a worker on a free loopback port; every PHI_LAB_* setting at its default but these."""
-    port = free_port()
+def _server_env(settings: dict[str, str]) -> dict[str, str]:
+    """This environment without PHI_LAB_* and PORT, plus ``settings``."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PHI_LAB_") and key != "PORT"}
-    env.update(
-        {
-            "PHI_LAB_HOST": "127.0.0.1",
-            "PHI_LAB_DEVICE": device,
-            "PHI_LAB_BATCHING": "on" if batching else "off",
-            "PHI_LAB_GRACE_S": "5",  # idle at the end: drains at once
-        }
-    )
+    env.update(settings)
+    return env
+
+
+def _start(name: str, command: list[str], env: dict[str, str], port: int, log_dir: Path, *, cpu: int | None) -> Worker:
+    """Start a server process, under ``taskset -c CPU`` when ``cpu`` is given (pinned from its first instruction)."""
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command]  # taskset execs the command: same pid
     log = log_dir / f"{name}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            _serve_command(port),
+            command,
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -375,6 +456,72 @@ def start_worker(name: str, device: str, batching: bool, log_dir: Path) -> Worke
             start_new_session=True,  # Ctrl-C in the terminal reaches this script, which stops it
         )
     return Worker(name, port, process, log)
+
+
+def start_worker(name: str, device: str, batching: bool, log_dir: Path, cpu: int | None = None) -> Worker:
+    """Start a worker on a free loopback port (on core ``cpu`` if given); every PHI_LAB_* setting at its
+    default but these."""
+    port = free_port()
+    env = _server_env(
+        {
+            "PHI_LAB_HOST": "127.0.0.1",
+            "PHI_LAB_DEVICE": device,
+            "PHI_LAB_BATCHING": "on" if batching else "off",
+            "PHI_LAB_GRACE_S": "5",  # idle at the end: drains at once
+        }
+    )
+    return _start(name, _serve_command(port), env, port, log_dir, cpu=cpu)
+
+
+class BareEquation(BaseModel):
+    """The bare endpoint's body: the fields of the worker's ``POST /validate`` request, checked by pydantic."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    equation: str
+    mode: Literal["auto", "physics", "math"] = "auto"
+    units: dict[str, str] | None = None
+
+
+#: What the bare endpoint answers, whatever the equation (``valid`` and ``worker_id``, as
+#: :func:`_check_answer` expects of a ``/validate`` answer).
+BARE_ANSWER: dict[str, Any] = {"equation": "E = mc²", "valid": True, "verdict": "valid", "worker_id": "bare"}
+
+
+def bare_app() -> Any:
+    """A FastAPI app with nothing but ``POST /validate`` (a pydantic body, a fixed dict) and ``GET /health``:
+    the HTTP ceiling of the worker's stack without the worker."""
+    from fastapi import FastAPI
+    from fastapi.responses import PlainTextResponse
+
+    app = FastAPI(title="bare")
+
+    @app.post("/validate")
+    async def validate(body: BareEquation) -> dict[str, Any]:
+        return BARE_ANSWER
+
+    @app.get("/health", response_class=PlainTextResponse)
+    async def health() -> str:
+        return "healthy"
+
+    return app
+
+
+def serve_bare(port: int) -> None:
+    """Serve :func:`bare_app` on 127.0.0.1 until SIGTERM/SIGINT, configured as ``phi-lab serve`` configures
+    uvicorn (``phi_lab.server.runner``): default loop and http (``auto``: uvloop and httptools when
+    installed), no access log, lifespan on."""
+    import uvicorn
+
+    config = uvicorn.Config(bare_app(), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on")
+    uvicorn.Server(config).run()
+
+
+def start_bare(log_dir: Path, cpu: int | None = None) -> Worker:
+    """Start :func:`serve_bare` in its own process on a free loopback port (on core ``cpu`` if given)."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.bench_server", "--serve-bare", str(port)]
+    return _start("bare", command, _server_env({}), port, log_dir, cpu=cpu)
 
 
 def wait_healthy(worker: Worker, deadline: float) -> None:
@@ -806,6 +953,268 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"total benchmark time {report['elapsed_s']:.1f} s")
 
 
+# ----------------------------------------------------------------------------- pinned mode (--pin)
+
+
+#: Goal of the pinned comparison, printed next to the measurement (never asserted).
+TARGET_WORKER_OVER_INPROCESS = 0.65
+#: Concurrent connections of the pinned rows unless ``--concurrency`` says otherwise.
+PINNED_CONCURRENCY = 16
+#: Server CPU (% of its core) under which a pinned row is flagged as paced by something else.
+SATURATED_PCT = 80
+
+
+def pinning_cores() -> tuple[tuple[int, int] | None, str]:
+    """(server core, load-generator core) and a sentence saying so; ``None`` and why not where it can't pin."""
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cores) < 2:
+        return None, f"not pinned: {len(cores) or 'an unknown number of'} usable core(s), pinning needs two"
+    if shutil.which("taskset") is None:
+        return None, "not pinned: taskset (util-linux) not found"
+    server, client = cores[0], cores[1]
+    return (server, client), (
+        f"pinned: server processes on core {server} (taskset -c {server}), in-process validate() on core "
+        f"{server}, load generator on core {client} (os.sched_setaffinity)"
+    )
+
+
+def pinned_plan(bare: Worker, worker: Worker, args: argparse.Namespace) -> list[Step]:
+    """The two HTTP rows of the pinned mode: the same bodies (the seeds, cycled) to both servers."""
+    seeds = validate_bodies(SEEDS)
+    duration = args.duration / args.rounds
+    warmup = max(WARMUP_PER_CONNECTION * args.concurrency, len(seeds))
+
+    def load(server: Worker) -> Load:
+        url = f"{server.url}/validate"
+        return Load(url, "POST", seeds, "validate", args.concurrency, duration, warmup, 1, (server.process.pid,))
+
+    request = f"POST /validate, {len(SEEDS)} seeds"
+    return [
+        Step("bare", "bare FastAPI app", f"{request} (pydantic body → fixed dict)", load(bare)),
+        Step("worker", "phi-lab serve, 1 process", request, load(worker)),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class InProcessRow:
+    """The in-process ``validate()`` slices, pooled."""
+
+    calls: int
+    seconds: float
+    calls_per_s: float
+    p50_ms: float
+    p99_ms: float
+    cpu_pct: float
+    cpu_ms_per_call: float
+    calls_per_s_by_round: list[float]
+
+
+def pool_calls(slices: Sequence[dict[str, Any]]) -> InProcessRow:
+    """Pool the in-process slices: counts and CPU summed, latencies merged."""
+    latencies = [sample for piece in slices for sample in piece["latencies_ns"]]
+    seconds = sum(piece["seconds"] for piece in slices)
+    cpu = sum(piece["cpu_s"] for piece in slices)
+    return InProcessRow(
+        calls=len(latencies),
+        seconds=seconds,
+        calls_per_s=len(latencies) / seconds,
+        p50_ms=statistics.median(latencies) / 1e6,
+        p99_ms=_percentile(latencies, 99) / 1e6,
+        cpu_pct=cpu / seconds * 100,
+        cpu_ms_per_call=cpu / len(latencies) * 1000,
+        calls_per_s_by_round=[len(piece["latencies_ns"]) / piece["seconds"] for piece in slices],
+    )
+
+
+def pinned_ratios(bare: Row, worker: Row, inprocess: InProcessRow) -> dict[str, float | None]:
+    """worker ÷ in-process and bare ÷ in-process (measured and by CPU), and the per-request costs in ms."""
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    rate = inprocess.calls_per_s
+    worker_ms, bare_ms = div(1000.0, worker.req_per_s), div(1000.0, bare.req_per_s)
+    worker_cpu_ms, bare_cpu_ms = worker.server_cpu_ms_per_eq, bare.server_cpu_ms_per_eq
+    return {
+        "worker_over_inprocess": div(worker.req_per_s, rate),
+        "bare_over_inprocess": div(bare.req_per_s, rate),
+        "worker_over_inprocess_by_cpu": div(inprocess.cpu_ms_per_call, worker_cpu_ms),
+        "bare_over_inprocess_by_cpu": div(inprocess.cpu_ms_per_call, bare_cpu_ms),
+        # 1/worker_rps − 1/inprocess_rate: what a request costs the worker beyond validate() itself.
+        "worker_overhead_ms": None if worker_ms is None else worker_ms - 1000.0 / rate,
+        "bare_ms": bare_ms,
+        "worker_overhead_cpu_ms": None if worker_cpu_ms is None else worker_cpu_ms - inprocess.cpu_ms_per_call,
+        "bare_cpu_ms": bare_cpu_ms,
+    }
+
+
+def run_pinned(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, Any]:
+    """The bare app, one worker and in-process ``validate()`` on one core, the load generator on another."""
+    began = time.perf_counter()
+    cores, pinning = pinning_cores()
+    server_cpu, client_cpu = cores if cores is not None else (None, None)
+    progress(pinning)
+    with contextlib.ExitStack() as stack:
+        root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="phi-lab-bench-")))
+        generator = Helper.start(load_generator, "phi-lab-load", client_cpu)
+        stack.callback(generator.stop)
+        inprocess = Helper.start(validate_loop, "phi-lab-inprocess", server_cpu)
+        stack.callback(inprocess.stop)
+        progress("starting the bare app and one worker")
+        bare = start_bare(root, server_cpu)
+        stack.callback(stop_worker, bare)
+        worker = start_worker("worker", args.device, False, root, server_cpu)
+        stack.callback(stop_worker, worker)
+        deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+        for server in (bare, worker):
+            wait_healthy(server, deadline)
+        info = json.loads(get_text(f"{worker.url}/info"))
+        progress("warming up in-process validate()")
+        inprocess.run(Calls(SEEDS, args.device, 0.0))  # imports and warms up: nothing left for the timed slices
+        steps = pinned_plan(bare, worker, args)
+        calls = Calls(SEEDS, args.device, args.duration / args.rounds)
+        slices: dict[str, list[dict[str, Any]]] = {step.key: [] for step in steps}
+        in_slices: list[dict[str, Any]] = []
+        for round_number in range(1, args.rounds + 1):
+            for number, step in enumerate(steps, 1):
+                progress(f"round {round_number}/{args.rounds} [{number}/{len(steps) + 1}] {step.setup}: {step.request}")
+                slices[step.key].append(generator.run(step.load))
+            progress(f"round {round_number}/{args.rounds} [{len(steps) + 1}/{len(steps) + 1}] in-process validate()")
+            in_slices.append(inprocess.run(calls))
+        processes = {
+            "bare": bare.process.pid,
+            "worker": worker.process.pid,
+            "in-process": inprocess.process.pid,
+            "load generator": generator.process.pid,
+        }
+        affinity = {name: sorted(os.sched_getaffinity(pid)) for name, pid in processes.items() if pid is not None}
+    rows = {step.key: pool(step, slices[step.key]) for step in steps}
+    in_row = pool_calls(in_slices)
+    return {
+        "machine": machine_facts(args.device, None),
+        "settings": {
+            "pinning": pinning,
+            "server_core": server_cpu,
+            "client_core": client_cpu,
+            "affinity": affinity,
+            "device": args.device,
+            "worker_device": info["device"],
+            "concurrency": args.concurrency,
+            "duration_s": args.duration,
+            "rounds": args.rounds,
+            "compute_threads": info["limits"]["compute_threads"],
+            "log_level": info["limits"]["log_level"],
+        },
+        "rows": [asdict(row) for row in rows.values()],
+        "inprocess": asdict(in_row),
+        "ratios": pinned_ratios(rows["bare"], rows["worker"], in_row),
+        "elapsed_s": time.perf_counter() - began,
+    }
+
+
+def print_pinned_report(report: dict[str, Any]) -> None:
+    """Print the pinned ``report`` for people."""
+    facts, settings = report["machine"], report["settings"]
+    versions = facts["versions"]
+    print("phi_lab HTTP worker benchmark, pinned (--pin): bare FastAPI, the worker, in-process validate()")
+    print("=" * 120)
+    stack = "uvloop" if facts["uvloop"] else "asyncio"
+    parser = "httptools" if facts["httptools"] else "h11"
+    print(
+        f"python {facts['python']}; uvicorn {versions['uvicorn']} ({stack} loop, {parser} parser), fastapi "
+        f"{versions['fastapi']}, pydantic {versions['pydantic']}, torch {versions['torch']}; "
+        f"client httpx {versions['httpx']}"
+    )
+    print(
+        f"cpu {facts['processor']}; {facts['cpu_count']} cpus ({facts['cpus_usable']} usable); "
+        f"1-min load average at the end {_fmt(facts['load_average_1min'], '.2f')}; platform {facts['platform']}"
+    )
+    print(settings["pinning"])
+    print("affinity read back: " + ", ".join(f"{name} {cores}" for name, cores in settings["affinity"].items()))
+    print(
+        f"servers: the bare app (bench_server.bare_app, uvicorn configured as phi-lab serve) and phi-lab serve "
+        f"(1 process, PHI_LAB_DEVICE={settings['device']}, device reported {settings['worker_device']}, compute "
+        f"threads {settings['compute_threads']}, log level {settings['log_level']}), both on 127.0.0.1"
+    )
+    print(
+        f"load: one load-generator process, httpx.AsyncClient, {settings['concurrency']} keep-alive connections, "
+        f"closed loop, POST /validate over the seed's {len(SEEDS)} examples (cycled); in-process: "
+        f"phi_lab.validate(text, device={settings['device']!r}) back to back over the same {len(SEEDS)}, one "
+        f"thread; {settings['duration_s']:g} s per row, in {settings['rounds']} interleaved slices (rows "
+        f"round-robin), each HTTP slice after {WARMUP_PER_CONNECTION} warm-up requests per connection"
+    )
+    print()
+    header = (
+        f"{'row':44} {'conn':>4} {'ok':>7} {'errors':>6} {'rate/s':>8} {'±':>4} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'server':>7} {'client':>7} {'other':>7} {'srv ms/req':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    labels = {"bare": "bare FastAPI (pydantic body → fixed dict)", "worker": "worker (phi-lab serve, 1 process)"}
+    for row in report["rows"]:
+        errors = sum(row["failures"].values())
+        print(
+            f"{labels[row['key']]:44} {row['concurrency']:4d} {row['requests']:7d} {errors:6d} "
+            f"{row['req_per_s']:8,.0f} {_spread(row['req_per_s_by_round']):>4} {_fmt(row['p50_ms'], '8.2f'):>8} "
+            f"{_fmt(row['p99_ms'], '8.2f'):>8} {_fmt(row['server_cpu_pct'], '6.0f'):>6}% "
+            f"{_fmt(row['client_cpu_pct'], '6.0f'):>6}% {_fmt(row['other_cpu_pct'], '6.0f'):>6}% "
+            f"{_fmt(row['server_cpu_ms_per_eq'], '10.3f'):>10}"
+        )
+        if row["failures"]:
+            print(f"{'':44} failures: {row['failures']}")
+    inp = report["inprocess"]
+    print(
+        f"{'in-process phi_lab.validate() (calls)':44} {'-':>4} {inp['calls']:7d} {0:6d} {inp['calls_per_s']:8,.0f} "
+        f"{_spread(inp['calls_per_s_by_round']):>4} {inp['p50_ms']:8.2f} {inp['p99_ms']:8.2f} "
+        f"{inp['cpu_pct']:6.0f}% {'-':>7} {'-':>7} {inp['cpu_ms_per_call']:10.3f}"
+    )
+    print(
+        "rate/s: req/s over HTTP, calls/s in-process.  ±: half the range of the rounds' rates, % of the row's.  "
+        "server / client /\nother: CPU time over the row's wall time, 100 % = one core (in-process: the calling "
+        "process's); other = everything else\non the machine meanwhile; srv ms/req: server CPU per request "
+        "(in-process: per call)"
+    )
+    for row in report["rows"]:
+        server = row["server_cpu_pct"]
+        # The server has a core of its own: below saturation, something else set the pace.
+        if server is not None and server < SATURATED_PCT:
+            print(
+                f"NOTE: {row['key']}: the server kept its core only {server:.0f} % busy; the row is paced by the load "
+                f"generator (client {row['client_cpu_pct']:.0f} %) or other programs (other "
+                f"{_fmt(row['other_cpu_pct'], '.0f')} %), not by the server: its req/s is a lower bound"
+            )
+    print()
+    r = report["ratios"]
+
+    def x(key: str) -> str:
+        return _fmt(r.get(key), ".2f", "n/a") + ("×" if r.get(key) is not None else "")
+
+    def ms(key: str) -> str:
+        return _fmt(r.get(key), ".3f", "n/a") + (" ms" if r.get(key) is not None else "")
+
+    value = r["worker_over_inprocess"]
+    verdict = "n/a" if value is None else ("PASS" if value >= TARGET_WORKER_OVER_INPROCESS else "MISS")
+    print(f"  {'ratios':52} {'measured':>9} {'by CPU':>8}")
+    print(
+        f"  {'worker ÷ in-process':52} {x('worker_over_inprocess'):>9} {x('worker_over_inprocess_by_cpu'):>8}"
+        f"   goal >= {TARGET_WORKER_OVER_INPROCESS:.2f}: {verdict}"
+    )
+    print(f"  {'bare ÷ in-process':52} {x('bare_over_inprocess'):>9} {x('bare_over_inprocess_by_cpu'):>8}")
+    print(f"  {'per request':52} {'measured':>9} {'by CPU':>8}")
+    print(
+        f"  {'worker beyond validate(): 1/worker − 1/in-process':52} {ms('worker_overhead_ms'):>9} "
+        f"{ms('worker_overhead_cpu_ms'):>8}"
+    )
+    print(f"  {'bare endpoint: 1/bare':52} {ms('bare_ms'):>9} {ms('bare_cpu_ms'):>8}")
+    print(
+        "  by CPU: from server CPU per request and in-process CPU per call (what the measured figure would be "
+        "with a free client);\n  costs are taken at each row's own load: a server below saturation spends "
+        "more per request (fewer requests per wake-up)"
+    )
+    print()
+    print(f"total benchmark time {report['elapsed_s']:.1f} s")
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -823,7 +1232,7 @@ def run(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, 
     nginx = find_nginx()
     with contextlib.ExitStack() as stack:
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="phi-lab-bench-")))
-        generator = LoadGenerator.start()
+        generator = Helper.start(load_generator, "phi-lab-load")
         stack.callback(generator.stop)
         progress("starting 3 workers")
         workers: dict[str, Worker] = {}
@@ -885,13 +1294,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print it (text, or JSON with ``--json``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per row (default 5)")
-    parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections (default 8)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help=f"concurrent connections (default 8; {PINNED_CONCURRENCY} with --pin)",
+    )
     parser.add_argument("--device", default="cpu", help="PHI_LAB_DEVICE of the workers (default cpu)")
     parser.add_argument(
         "--rounds", type=int, default=2, help="interleaved slices each row's duration is split into (default 2)"
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="bare FastAPI, one worker and in-process validate() on one core, the load generator on another",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable figures only")
+    parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the bare app's process
     args = parser.parse_args(argv)
+    if args.serve_bare is not None:
+        serve_bare(args.serve_bare)
+        return 0
+    if args.concurrency is None:
+        args.concurrency = PINNED_CONCURRENCY if args.pin else 8
     if args.duration <= 0 or args.concurrency < 1 or args.rounds < 1:
         parser.error("--duration must be positive, --concurrency and --rounds at least 1")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -899,10 +1324,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    report = run(args, progress)
+    report = run_pinned(args, progress) if args.pin else run(args, progress)
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         print()
+    elif args.pin:
+        print_pinned_report(report)
     else:
         print_report(report)
     return 0

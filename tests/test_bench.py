@@ -90,6 +90,20 @@ def test_the_scale_benchmark_runs_local_fleet_and_dask() -> None:
     assert "worker ids" in output and "KINDS DIFFER" not in output  # 40 rows: one chunk, one worker
 
 
+@pytest.mark.slow
+def test_the_pinned_server_benchmark_runs() -> None:
+    # Real processes (the bare app, a worker, the in-process loop, the load generator): ~10 s, mostly imports.
+    pytest.importorskip("uvicorn", reason="the server extra is not installed")
+    pytest.importorskip("httpx", reason="the client extra is not installed")
+    output = run("bench/bench_server.py", "--pin", "--duration", "0.3", "--rounds", "1", "--concurrency", "2")
+    lines = output.splitlines()
+    assert any(line.startswith(("pinned: server processes on core", "not pinned:")) for line in lines), output
+    for row in ("bare FastAPI (pydantic body → fixed dict)", "worker (phi-lab serve, 1 process)", "in-process"):
+        assert any(line.startswith(row) for line in lines), output
+    for ratio in ("worker ÷ in-process", "bare ÷ in-process", "1/worker − 1/in-process", "1/bare", "goal >= 0.65"):
+        assert ratio in output, output
+
+
 def test_the_evaluator_benchmark_runs() -> None:
     output = run("bench/bench_evaluator.py", "--sizes", "20", "--device", "cpu")
     assert "run_program" in output and "OK" in output
