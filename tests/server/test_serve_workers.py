@@ -169,7 +169,10 @@ def test_two_workers_answer_with_their_own_ids_then_drain_on_sigterm(servers: Ca
         while health is not None and health.status_code == 200 and time.monotonic() < signalled_at + 10:
             time.sleep(0.05)
             health = probe("GET", f"{server.url}/health")
-        assert health is not None or not batch.is_alive(), "connection refused while still draining"
+        if health is None and batch.is_alive():  # refused: only once the batch was answered (its
+            # client may still be reading or parsing a large answer when the workers have exited)
+            answered = server.log_tail(1_000_000).count("POST /validate/batch 200")
+            assert answered >= 2, f"connection refused while still draining\n{server.log_tail()}"
         if health is not None:
             assert (health.status_code, health.text) == (503, "draining")
     finally:
