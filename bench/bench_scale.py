@@ -10,10 +10,10 @@ varying integers, so no two texts are alike and nothing is answered from a cache
 validated in ``auto`` mode:
 
 * ``local``: :func:`phi_lab.validate_many` in this process (the baseline);
-* ``fleet``: ``phi-lab serve --workers 2`` on a free port of 127.0.0.1 (one port, two
-  processes; ``PHI_LAB_TIME_BUDGET_S=60``, since these proofs outlast the default budget),
-  driven by :class:`phi_lab.client.WorkerClient` ``.validate_many`` (chunks of
-  256, 4 in flight);
+* ``fleet``: ``phi-lab serve --workers 2`` on a free port of 127.0.0.1, one port and two
+  processes (:func:`phi_lab.server.fleet.start_server`, with ``PHI_LAB_TIME_BUDGET_S=60``:
+  these proofs outlast the default budget), driven by
+  :class:`phi_lab.client.WorkerClient` ``.validate_many`` (chunks of 256, 4 in flight);
 * ``dask``: :func:`phi_lab.validate_many` on a ``dask.dataframe`` column of 8 partitions,
   computed on a ``distributed.LocalCluster`` of 2 worker processes (1 thread each) on
   127.0.0.1.
@@ -30,13 +30,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
@@ -65,55 +60,13 @@ def equations(rows: int) -> list[str]:
     return texts
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _fleet(workers: int) -> Iterator[str]:
-    """``phi-lab serve --workers N`` on loopback; its URL while it runs."""
-    import httpx
-
-    port = _free_port()
-    command = [sys.executable, "-m", "phi_lab.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers)]
-    # A batch of these identities takes longer than the default 2 s budget per 1,000 equations.
-    environ = dict(os.environ, PHI_LAB_DEVICE=os.environ.get("PHI_LAB_DEVICE", "cpu"), PHI_LAB_TIME_BUDGET_S="60")
-    proc = subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"phi-lab serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
-                )
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("phi-lab serve did not answer /health within 120 s")
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-
-
 def measure(rows: int) -> dict[str, Any]:
     """The three runs' figures, as a dict."""
     import pandas as pd
 
     import phi_lab as pl
     from phi_lab.client import WorkerClient
+    from phi_lab.server.fleet import start_server
 
     texts = equations(rows)
     pl.validate_many(texts[:50])  # warm-up: imports, the prover process, kernels
@@ -123,8 +76,10 @@ def measure(rows: int) -> dict[str, Any]:
     local = pl.validate_many(texts)
     figures["local"] = {"seconds": time.perf_counter() - started, "startup_s": 0.0}
 
+    # A batch of these identities takes longer than the default 2 s budget per 1,000 equations.
+    environ = {"PHI_LAB_DEVICE": os.environ.get("PHI_LAB_DEVICE", "cpu"), "PHI_LAB_TIME_BUDGET_S": "60"}
     started = time.perf_counter()
-    with _fleet(2) as url, WorkerClient(url, timeout=120) as client:
+    with start_server(2, env=environ) as server, WorkerClient(server.url, timeout=120) as client:
         ready = time.perf_counter()
         fleet = client.validate_many(texts)
         figures["fleet"] = {

@@ -824,19 +824,24 @@ def _fmt(value: float | None, spec: str, missing: str = "-") -> str:
     return missing if value is None else format(value, spec)
 
 
+def _stack_line(facts: dict[str, Any]) -> str:
+    """Python, uvicorn's loop and parser, and the library versions, on one line."""
+    versions = facts["versions"]
+    stack = "uvloop" if facts["uvloop"] else "asyncio"
+    parser = "httptools" if facts["httptools"] else "h11"
+    return (
+        f"python {facts['python']}; uvicorn {versions['uvicorn']} ({stack} loop, {parser} parser), fastapi "
+        f"{versions['fastapi']}, pydantic {versions['pydantic']}, torch {versions['torch']}; "
+        f"client httpx {versions['httpx']}"
+    )
+
+
 def print_report(report: dict[str, Any]) -> None:
     """Print ``report`` for people."""
     facts = report["machine"]
-    versions = facts["versions"]
     print("phi_lab HTTP worker benchmark")
     print("=" * 120)
-    stack = "uvloop" if facts["uvloop"] else "asyncio"
-    parser = "httptools" if facts["httptools"] else "h11"
-    print(
-        f"python {facts['python']}; uvicorn {versions['uvicorn']} ({stack} loop, {parser} parser), fastapi "
-        f"{versions['fastapi']}, pydantic {versions['pydantic']}, torch {versions['torch']}; "
-        f"client httpx {versions['httpx']}; nginx {facts['nginx'] or 'not found'}"
-    )
+    print(f"{_stack_line(facts)}; nginx {facts['nginx'] or 'not found'}")
     print(
         f"cpu {facts['processor']}; {facts['cpu_count']} cpus ({facts['cpus_usable']} usable); "
         f"1-min load average at the end {_fmt(facts['load_average_1min'], '.2f')}; platform {facts['platform']}"
@@ -1115,16 +1120,9 @@ def run_pinned(args: argparse.Namespace, progress: Callable[[str], None]) -> dic
 def print_pinned_report(report: dict[str, Any]) -> None:
     """Print the pinned ``report`` for people."""
     facts, settings = report["machine"], report["settings"]
-    versions = facts["versions"]
     print("phi_lab HTTP worker benchmark, pinned (--pin): bare FastAPI, the worker, in-process validate()")
     print("=" * 120)
-    stack = "uvloop" if facts["uvloop"] else "asyncio"
-    parser = "httptools" if facts["httptools"] else "h11"
-    print(
-        f"python {facts['python']}; uvicorn {versions['uvicorn']} ({stack} loop, {parser} parser), fastapi "
-        f"{versions['fastapi']}, pydantic {versions['pydantic']}, torch {versions['torch']}; "
-        f"client httpx {versions['httpx']}"
-    )
+    print(_stack_line(facts))
     print(
         f"cpu {facts['processor']}; {facts['cpu_count']} cpus ({facts['cpus_usable']} usable); "
         f"1-min load average at the end {_fmt(facts['load_average_1min'], '.2f')}; platform {facts['platform']}"

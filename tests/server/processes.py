@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -49,9 +48,7 @@ class Worker:
 
 def free_port() -> int:
     """A port of 127.0.0.1 that nothing listens on now (bound, read, released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def log_tail(worker: Worker, size: int = 4000) -> str:
