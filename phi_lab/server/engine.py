@@ -1,13 +1,24 @@
-"""The compute side of a worker: validations off the event loop, with budgets, a bounded
+"""The compute side of a worker and its lifecycle: validations with budgets, a bounded
 queue and optional dynamic batching.  No HTTP here: requests in, result dicts out.
 
-* Every validation runs in a small thread pool (``compute_threads``), never on the event loop.
+* :class:`Engine` owns the worker's :class:`Status`: ``starting`` (warming up) → ``ready`` →
+  ``draining`` (after SIGTERM, or at shutdown).  The routes, ``/health`` and the runner's
+  drain all read and change it here, through typed methods (:meth:`Engine.start`,
+  :meth:`Engine.drain`, :meth:`Engine.drained`, :meth:`Engine.stop`).
+* A single equation of at most ``inline_max_chars`` characters is validated on the event loop
+  itself: most take well under a millisecond, and a hop to a thread costs a worker on one core
+  about a third of that again (two thread switches and the GIL handed over each way).  One that
+  takes longer than :data:`INLINE_SLOW_S` of CPU sends the next :data:`INLINE_COOLDOWN_S` seconds of
+  requests to the pool, so slow short equations can hold the loop once per cooldown at most.
+  Longer equations, every ``/validate/batch`` and dynamic batches run in a small thread pool
+  (``compute_threads``), so ``/health`` and ``/metrics`` answer while they are scored.
 * :meth:`Engine.admit` bounds the requests admitted at once (``queue_limit``); past it, and
   while draining, callers get :class:`~phi_lab.errors.OverloadedError` (HTTP 503).
 * Each request waits at most its budget (``time_budget_s``, per 1,000 equations for a batch);
   past it the caller gets :class:`~phi_lab.errors.BudgetExceededError` (HTTP 504).  A thread
   cannot be killed, so the computation finishes in the background; the core's input limits
-  bound how long that can be (a few seconds at most for any accepted text).
+  bound how long that can be (a few seconds at most for any accepted text).  An inline
+  validation cannot be cut short: one that ran past its budget is answered with the same 504.
 * Equation lengths are checked at the edge (the HTTP models' ``max_length``), not here.
 * With ``batching`` on, single requests that arrive together (within ``batch_wait_ms``, up
   to ``batch_max``) are scored in one compute job whose numeric checks run as one device
@@ -19,15 +30,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import math
+import os
+import socket
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 
+from phi_lab.compute.device import resolve_device
 from phi_lab.equations.binding import normalize_units
 from phi_lab.errors import BudgetExceededError, InputError, OverloadedError
 from phi_lab.options import check_mode
@@ -35,7 +50,29 @@ from phi_lab.server.metrics import Metrics
 from phi_lab.server.settings import Settings
 from phi_lab.validation import validate, validate_each
 
-__all__ = ["Engine", "Job"]
+__all__ = ["INLINE_COOLDOWN_S", "INLINE_SLOW_S", "INLINE_WAITED_S", "Engine", "Job", "Status", "worker_identity"]
+
+T = TypeVar("T")
+
+#: An inline validation that used more CPU than this (seconds), or waited longer than
+#: INLINE_WAITED_S (seconds, wall clock) ...
+INLINE_SLOW_S = 0.05
+INLINE_WAITED_S = 0.25
+#: ... sends single requests to the thread pool for this long (seconds).
+INLINE_COOLDOWN_S = 5.0
+
+
+class Status(enum.StrEnum):
+    """Where a worker is in its life; ``/health`` is 200 only when :attr:`READY`."""
+
+    STARTING = "starting"
+    READY = "ready"
+    DRAINING = "draining"
+
+
+def worker_identity() -> str:
+    """``hostname-pid``: unique per process and per container."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,31 +90,80 @@ class _Pending:
     future: asyncio.Future[dict[str, Any]]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Engine:
-    """Runs validations for one worker (create one per app; see :meth:`start`)."""
+    """Runs validations for one worker and owns its lifecycle (one per app; see :meth:`create`)."""
 
     settings: Settings
     device: torch.device
     metrics: Metrics
     worker_id: str
+    status: Status = Status.STARTING
     in_flight: int = 0
-    draining: bool = False
+    served: int = 0
+    started: float = field(default_factory=time.monotonic)
     _executor: ThreadPoolExecutor | None = None
     _queue: asyncio.Queue[_Pending] | None = None
     _batcher: asyncio.Task[None] | None = None
-    _waiting: int = field(default=0)
+    _waiting: int = 0
+    _single: Any = field(default=None, init=False, repr=False)  # the batch-size child for "single"
+    _inline_after: float = 0.0  # time.monotonic() from which short equations run inline again
+    _stopped: bool = False
+
+    def __post_init__(self) -> None:
+        self._single = self.metrics.batch_size.labels("single")
+
+    @classmethod
+    def create(cls, settings: Settings) -> Engine:
+        """An engine for ``settings``: its device resolved, fresh metrics, this process's worker id.
+
+        Raises
+        ------
+        DeviceError
+            When ``settings.device`` names a device this machine lacks.
+        """
+        return cls(settings, resolve_device(settings.device), Metrics.create(), worker_identity())
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """Whether the worker takes requests (warmed up, not draining)."""
+        return self.status is Status.READY
+
+    @property
+    def uptime_s(self) -> float:
+        return time.monotonic() - self.started
 
     async def start(self) -> None:
-        """Create the thread pool, warm up (first call loads pint, catalog, device), start batching."""
+        """Create the thread pool, warm up (first call loads pint, catalog, device), start batching;
+        then :attr:`Status.READY`, unless a drain began meanwhile.  An engine stopped by
+        :meth:`stop` starts again from :attr:`Status.STARTING` (an app's lifespan may run twice)."""
+        if self._stopped:
+            self._stopped, self.status, self._queue, self._batcher = False, Status.STARTING, None, None
         self._executor = ThreadPoolExecutor(self.settings.compute_threads, thread_name_prefix="phi-lab-compute")
         await asyncio.get_running_loop().run_in_executor(self._executor, self._score, Job("E = mc²"))
         if self.settings.batching:
             self._queue = asyncio.Queue()
             self._batcher = asyncio.create_task(self._batch_loop(), name="phi-lab-batcher")
+        if self.status is Status.STARTING:
+            self.status = Status.READY
+
+    def drain(self) -> None:
+        """Refuse new requests from now on (503 with ``Retry-After``); those admitted finish."""
+        self.status = Status.DRAINING
+
+    async def drained(self, grace_s: float, poll_s: float = 0.02) -> bool:
+        """Wait until no request is in flight, at most ``grace_s``; whether none is left."""
+        deadline = time.monotonic() + grace_s
+        while self.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(poll_s)
+        return not self.in_flight
 
     async def stop(self) -> None:
-        """Stop batching and the thread pool (after in-flight requests finished)."""
+        """Drain, stop batching and the thread pool (after in-flight requests finished)."""
+        self.drain()
+        self._stopped = True
         if self._batcher is not None:
             self._batcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -85,17 +171,22 @@ class Engine:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
+    # --- requests -------------------------------------------------------------------------------
+
     @contextlib.contextmanager
     def admit(self) -> Iterator[None]:
-        """Count a request in; refuse it when draining or at the queue limit."""
-        if self.draining:
+        """Count a request in; refuse it unless ready or at the queue limit.  Counted as served once answered."""
+        if self.status is Status.DRAINING:
             raise OverloadedError("the worker is draining before shutdown; retry on another worker", 1.0)
+        if self.status is Status.STARTING:
+            raise OverloadedError("the worker is starting; retry", 1.0)
         if self.in_flight >= self.settings.queue_limit:
             raise OverloadedError(f"the worker's queue is full ({self.settings.queue_limit} requests); retry", 1.0)
         self.in_flight += 1
         self.metrics.in_flight.set(self.in_flight)
         try:
             yield
+            self.served += 1
         finally:
             self.in_flight -= 1
             self.metrics.in_flight.set(self.in_flight)
@@ -106,11 +197,28 @@ class Engine:
             future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
             self._waiting += 1
             self.metrics.queue_depth.set(self._waiting)
-            await self._queue.put(_Pending(job, future))
-        else:
-            self.metrics.batch_size.labels("single").observe(1)
-            future = asyncio.wrap_future(self._pool().submit(self._score, job))
-        result: dict[str, Any] = await self._within_budget(future, self.settings.time_budget_s)
+            self._queue.put_nowait(_Pending(job, future))
+            return await self._within_budget(future, self.settings.time_budget_s)
+        self._single.observe(1)
+        if len(job.equation) <= self.settings.inline_max_chars and time.monotonic() >= self._inline_after:
+            return self._score_inline(job)
+        return await self._off_loop(self._score, job, self.settings.time_budget_s)
+
+    def _score_inline(self, job: Job) -> dict[str, Any]:
+        """:meth:`_score` on the event loop, timed: a slow one starts the cooldown, one past the budget is a 504.
+
+        Slow is judged by this thread's CPU time (a worker descheduled by a busy machine is not
+        slow), or by the wall clock past :data:`INLINE_WAITED_S` (a validation waiting on the
+        prover process holds the loop without using the CPU).
+        """
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        result = self._score(job)
+        took, took_cpu = time.perf_counter() - began, time.thread_time() - began_cpu
+        if took_cpu > INLINE_SLOW_S or took > INLINE_WAITED_S:
+            self._inline_after = time.monotonic() + INLINE_COOLDOWN_S
+        budget = self.settings.time_budget_s
+        if took > budget:
+            raise BudgetExceededError(f"the request exceeded its time budget of {budget:g} s", budget)
         return result
 
     async def validate_batch(self, equations: Sequence[str], mode: str, units: Mapping[str, str] | None) -> list[Any]:
@@ -121,25 +229,28 @@ class Engine:
         self.metrics.batch_size.labels("batch_request").observe(len(jobs))
         self._waiting += len(jobs)
         self.metrics.queue_depth.set(self._waiting)
-        future = asyncio.wrap_future(self._pool().submit(self._score_many, jobs))
         budget = self.settings.time_budget_s * max(1, math.ceil(len(jobs) / 1000))
         try:
-            results: list[Any] = await self._within_budget(future, budget)
+            return await self._off_loop(self._score_many, jobs, budget)
         finally:
             self._waiting -= len(jobs)
             self.metrics.queue_depth.set(self._waiting)
-        return results
 
-    async def _within_budget(self, future: asyncio.Future[Any], budget: float) -> Any:
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), budget)
-        except TimeoutError as exc:
-            raise BudgetExceededError(f"the request exceeded its time budget of {budget:g} s", budget) from exc
-
-    def _pool(self) -> ThreadPoolExecutor:
+    async def _off_loop(self, function: Callable[[Any], T], argument: Any, budget: float) -> T:
+        """``function(argument)`` in the thread pool, awaited at most ``budget`` seconds."""
         if self._executor is None:
             raise RuntimeError("Engine.start() was not awaited")
-        return self._executor
+        loop = asyncio.get_running_loop()
+        return await self._within_budget(loop.run_in_executor(self._executor, function, argument), budget)
+
+    @staticmethod
+    async def _within_budget(future: asyncio.Future[T], budget: float) -> T:
+        """Await ``future`` at most ``budget`` seconds; past it, raise and leave it running."""
+        if not future.done():
+            done, _ = await asyncio.wait((future,), timeout=budget)
+            if not done:
+                raise BudgetExceededError(f"the request exceeded its time budget of {budget:g} s", budget)
+        return future.result()
 
     def _score(self, job: Job) -> dict[str, Any]:
         result = validate(job.equation, job.units, job.mode, device=self.device).to_dict()
@@ -188,7 +299,8 @@ class Engine:
                 except TimeoutError:
                     break
             self.metrics.batch_size.labels("dynamic").observe(len(pending))
-            outcomes = await loop.run_in_executor(self._pool(), self._score_many, [item.job for item in pending])
+            assert self._executor is not None
+            outcomes = await loop.run_in_executor(self._executor, self._score_many, [item.job for item in pending])
             self._waiting -= len(pending)
             self.metrics.queue_depth.set(self._waiting)
             for item, outcome in zip(pending, outcomes, strict=True):

@@ -14,9 +14,12 @@ variable                       default          meaning
 ``PHI_LAB_BATCH_WAIT_MS``      2.0              longest wait for a batch to fill
 ``PHI_LAB_BATCH_MAX``          64               largest batch
 ``PHI_LAB_COMPUTE_THREADS``    1                threads that run validations
+``PHI_LAB_INLINE_MAX_CHARS``   200              longest equation validated on the event loop
+                                                (0: every validation in the threads)
 ``PHI_LAB_GRACE_S``            20.0             drain time after SIGTERM before exiting
 ``PHI_LAB_LOG_LEVEL``          info             debug, info, warning, error
 ``PHI_LAB_LOG_JSON``           0                1 for JSON log lines
+``PHI_LAB_ACCESS_LOG``         buffered         access log: buffered, sampled, every or off
 ``PHI_LAB_CORS_ORIGINS``       \\*               comma-separated allowed origins
 =============================  ===============  ==============================================
 
@@ -33,6 +36,7 @@ from typing import Any, TypeVar
 
 from phi_lab.errors import InputError
 from phi_lab.options import MAX_EQUATION_CHARS
+from phi_lab.server.accesslog import ACCESS_LOG_MODES, AccessLogMode
 
 __all__ = ["Settings"]
 
@@ -55,9 +59,11 @@ class Settings:
     batch_wait_ms: float = 2.0
     batch_max: int = 64
     compute_threads: int = 1
+    inline_max_chars: int = 200
     grace_period_s: float = 20.0
     log_level: str = "info"
     log_json: bool = False
+    access_log: AccessLogMode = "buffered"
     cors_origins: tuple[str, ...] = field(default=("*",))
 
     def __post_init__(self) -> None:
@@ -73,10 +79,14 @@ class Settings:
         for name, value in positive.items():
             if value <= 0:
                 raise InputError(f"setting {name} must be positive, got {value}")
-        if self.batch_wait_ms < 0 or self.grace_period_s < 0:
-            raise InputError("batch_wait_ms and grace_period_s cannot be negative")
+        if self.batch_wait_ms < 0 or self.grace_period_s < 0 or self.inline_max_chars < 0:
+            raise InputError("batch_wait_ms, grace_period_s and inline_max_chars cannot be negative")
         if self.log_level not in _LOG_LEVELS:
             raise InputError(f"log_level must be one of {', '.join(_LOG_LEVELS)}, got {self.log_level!r}")
+        if self.access_log not in ACCESS_LOG_MODES:
+            raise InputError(
+                f"access_log must be one of {', '.join(ACCESS_LOG_MODES)}, got {self.access_log!r} (PHI_LAB_ACCESS_LOG)"
+            )
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -106,9 +116,11 @@ class Settings:
             "batch_wait_ms": _read(env, "PHI_LAB_BATCH_WAIT_MS", float, default.batch_wait_ms),
             "batch_max": _read(env, "PHI_LAB_BATCH_MAX", int, default.batch_max),
             "compute_threads": _read(env, "PHI_LAB_COMPUTE_THREADS", int, default.compute_threads),
+            "inline_max_chars": _read(env, "PHI_LAB_INLINE_MAX_CHARS", int, default.inline_max_chars),
             "grace_period_s": _read(env, "PHI_LAB_GRACE_S", float, default.grace_period_s),
             "log_level": env.get("PHI_LAB_LOG_LEVEL", default.log_level).lower(),
             "log_json": _read(env, "PHI_LAB_LOG_JSON", _flag, default.log_json),
+            "access_log": env.get("PHI_LAB_ACCESS_LOG", default.access_log).strip().lower(),
             "cors_origins": tuple(
                 origin.strip() for origin in env.get("PHI_LAB_CORS_ORIGINS", "*").split(",") if origin.strip()
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from phi_lab.equations.verdict import CHECK_NAMES, KINDS, RESULT_COLUMNS, Valida
 from phi_lab.hints import HINT_CODES, word_hint
 from phi_lab.options import MAX_EQUATION_CHARS
 from phi_lab.server import Settings, create_app
+from phi_lab.server.app import engine_of
 from phi_lab.server.docs import DOCS_ASSETS, DOCS_POLICY
 from phi_lab.server.models import BatchRequest, ValidateRequest, ValidationBody
 
@@ -229,7 +231,7 @@ def test_health_is_503_while_starting_and_draining() -> None:
     assert plain.get("/health").status_code == 503
     with TestClient(app) as running:
         assert running.get("/health").status_code == 200
-        app.state.begin_draining()
+        engine_of(app).drain()
         assert running.get("/health").status_code == 503
         refused = running.post("/validate", json={"equation": "x = 1"})
         assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
@@ -238,7 +240,7 @@ def test_health_is_503_while_starting_and_draining() -> None:
 def test_queue_limit_gives_503_with_retry_after() -> None:
     app = create_app(Settings(device="cpu", queue_limit=1))
     with TestClient(app):  # the only admitted slot is taken below, so the next request is refused
-        engine = app.state.engine
+        engine = engine_of(app)
         with engine.admit():
             response = TestClient(app).post("/validate", json={"equation": "x = 1"})
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
@@ -291,7 +293,9 @@ def test_page_for_people_outside_jupyter(client: TestClient) -> None:
     assert '<input id="equation"' in page and '<button id="validate"' in page
     assert '<input id="units"' in page and '<label for="units">Units</label>' in page
     assert "@@" not in page  # every placeholder filled in
-    hints = json.loads(re.search(r'<script id="hints" type="application/json">(.*?)</script>', page)[1])
+    embedded = re.search(r'<script id="hints" type="application/json">(.*?)</script>', page)
+    assert embedded is not None
+    hints = json.loads(embedded[1])
     assert hints == {code: {"python": word_hint(code, "python"), "web": word_hint(code, "web")} for code in HINT_CODES}
     assert 'fetch("validate"' in page  # relative, so it works behind a balancer's path prefix too
     assert re.findall(r"https?://", page) == []  # nothing loaded from elsewhere
@@ -309,3 +313,49 @@ def test_the_response_model_is_the_verdict_record(client: TestClient) -> None:
     answer = client.post("/validate", json={"equation": "x**2 = 2"}).json()
     assert tuple(answer) == (*RESULT_COLUMNS, "worker_id")
     assert ValidationResult.from_dict(answer).witness == answer["witness"]
+
+
+def test_routes_depend_on_the_engine_without_a_thread_hop() -> None:
+    """Every route gets the engine through ``Depends(get_engine)``, and every dependency is a
+    coroutine: FastAPI runs a plain ``def`` dependency in a thread pool, a hop per request."""
+    from fastapi.routing import APIRoute
+
+    from phi_lab.server.routes import get_engine, router
+
+    app = create_app(Settings(device="cpu"))
+    api_routes = {route.path: route for route in router.routes if isinstance(route, APIRoute)}
+    for path in ("/health", "/info", "/validate", "/validate/batch", "/metrics"):
+        dependencies = api_routes[path].dependant.dependencies
+        assert [dependency.call for dependency in dependencies] == [get_engine], path
+    for route in api_routes.values():
+        for dependency in route.dependant.dependencies:
+            assert inspect.iscoroutinefunction(dependency.call), (route.path, dependency.call)
+    assert engine_of(app) is app.state.engine
+
+
+def test_made_request_ids_are_unique_and_every_answer_varies_on_origin(client: TestClient) -> None:
+    answers = [client.get("/health") for _ in range(3)]
+    ids = {answer.headers["x-request-id"] for answer in answers}
+    assert len(ids) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", made) for made in ids)
+    assert all(answer.headers["vary"] == "Origin" for answer in answers)  # as Starlette's CORS middleware says
+    refused = client.post("/validate", content=b"x" * 1_048_577, headers={"content-type": "application/json"})
+    assert refused.status_code == 413 and len(refused.headers["x-request-id"]) == 32
+
+
+def test_a_lone_surrogate_is_echoed_as_an_escape(client: TestClient) -> None:
+    response = client.post(
+        "/validate", content=b'{"equation": "\\ud800 = 1"}', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422 and b"\\ud800" in response.content  # pydantic refuses it, echoed
+    (error,) = response.json()["detail"]
+    assert (error["type"], error["input"]) == ("string_unicode", "\ud800 = 1")
+
+
+def test_settings_for_the_access_log_and_inline_validation() -> None:
+    settings = Settings.from_environment({"PHI_LAB_ACCESS_LOG": "Sampled", "PHI_LAB_INLINE_MAX_CHARS": "0"})
+    assert (settings.access_log, settings.inline_max_chars) == ("sampled", 0)
+    assert Settings().access_log == "buffered"
+    with pytest.raises(pl.InputError, match="PHI_LAB_ACCESS_LOG"):
+        Settings.from_environment({"PHI_LAB_ACCESS_LOG": "loud"})
+    with pytest.raises(pl.InputError, match="cannot be negative"):
+        Settings(inline_max_chars=-1)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
+import psutil  # type: ignore[import-untyped]  # as in phi_lab/compute/pool.py
 import pytest
 
 from phi_lab.cli import EXIT_USAGE, main
@@ -165,16 +165,16 @@ def test_two_workers_answer_with_their_own_ids_then_drain_on_sigterm(servers: Ca
         signalled_at = time.monotonic()
         # The supervisor passes SIGTERM on to its workers: a probe may still reach one that has
         # not had it yet (on a busy machine), so ask until one says draining (bounded).
-        health = probe("GET", f"{server.url}/health")
-        while health is not None and health.status_code == 200 and time.monotonic() < signalled_at + 10:
+        probed = probe("GET", f"{server.url}/health")
+        while probed is not None and probed.status_code == 200 and time.monotonic() < signalled_at + 10:
             time.sleep(0.05)
-            health = probe("GET", f"{server.url}/health")
-        if health is None and batch.is_alive():  # refused: only once the batch was answered (its
+            probed = probe("GET", f"{server.url}/health")
+        if probed is None and batch.is_alive():  # refused: only once the batch was answered (its
             # client may still be reading or parsing a large answer when the workers have exited)
             answered = server.log_tail(1_000_000).count("POST /validate/batch 200")
             assert answered >= 2, f"connection refused while still draining\n{server.log_tail()}"
-        if health is not None:
-            assert (health.status_code, health.text) == (503, "draining")
+        if probed is not None:
+            assert (probed.status_code, probed.text) == (503, "draining")
     finally:
         batch.join(120)
 
