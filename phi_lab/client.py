@@ -4,12 +4,17 @@
 
     with WorkerClient("http://workers:8000", fallback="local") as client:
         client.health()                           # True when the worker answers /health with 200
-        client.validate("E = mc²")                # to_dict() of the verdict, plus "worker_id"
+        result = client.validate("E = mc²")       # a WorkerResult: the ValidationResult + .worker_id
         df = client.validate_many(texts, progress=True)   # a DataFrame, input order, + worker_id
 
 This module owns the client side of the worker's HTTP contract (``GET /health``, ``GET /info``,
 ``POST /validate``, ``POST /validate/batch``): chunking, concurrency, retries and the local
 fallback.  It never imports the server.
+
+:meth:`WorkerClient.validate` returns the verdict record itself, as a :class:`WorkerResult`:
+a :class:`~phi_lab.ValidationResult` (read back from the worker's JSON with its checked
+``from_dict``) that also names the worker that answered, so it goes wherever a verdict goes
+(``MasterList.add`` records that worker as the row's source).
 
 Concurrency uses a :class:`~concurrent.futures.ThreadPoolExecutor` over one (thread-safe)
 :class:`httpx.Client`, so it works where an event loop is already running (Jupyter).
@@ -25,7 +30,7 @@ Errors are translated in one place, :meth:`WorkerClient._exchange` and the decod
 * any other answer the client cannot use raises :class:`~phi_lab.errors.WorkerError` at once.
 
 With ``fallback="local"``, a worker that cannot be reached or fails with a 5xx is replaced by
-:func:`phi_lab.validate` on this machine (rows get ``worker_id == "local"`` and a
+:func:`phi_lab.validate` on this machine (results get ``worker_id == "local"`` and a
 :class:`UserWarning` says so); a 4xx is still raised, since validating locally would not fix
 the caller's request.  The local pipeline (torch) is imported only when a fallback happens.
 """
@@ -37,14 +42,14 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import httpx
 
-from phi_lab.equations.verdict import RESULT_COLUMNS, frame_row, results_frame
+from phi_lab.equations.verdict import RESULT_COLUMNS, ValidationResult, frame_row, results_frame
 from phi_lab.errors import InputError, WorkerError
 from phi_lab.options import check_mode
 
@@ -53,7 +58,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["LOCAL_WORKER_ID", "MAX_RETRY_AFTER", "RETRY_STATUSES", "WorkerClient", "retry_after"]
+__all__ = ["LOCAL_WORKER_ID", "MAX_RETRY_AFTER", "RETRY_STATUSES", "WorkerClient", "WorkerResult", "retry_after"]
 
 #: ``worker_id`` of a result computed on this machine by the fallback.
 LOCAL_WORKER_ID = "local"
@@ -65,6 +70,61 @@ MAX_RETRY_AFTER = 10.0
 _REJECTED_STATUSES = frozenset({400, 413, 422})
 #: Transport failures worth another attempt (an unusable URL or a protocol bug is not).
 _RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkerResult(ValidationResult):
+    """A verdict as a worker answered it: every field of :class:`~phi_lab.ValidationResult`, and
+    the ``worker_id`` of the worker that computed it (:data:`LOCAL_WORKER_ID` when the client's
+    fallback validated it on this machine).
+
+    It is a ``ValidationResult`` wherever one is expected (the master list, the widgets), and
+    :meth:`to_dict` is the worker's JSON answer: ``ValidationResult.to_dict()`` plus ``worker_id``.
+    """
+
+    worker_id: str
+
+    def __post_init__(self) -> None:
+        ValidationResult.__post_init__(self)
+        if not isinstance(self.worker_id, str) or not self.worker_id:
+            raise ValueError(f"a worker id is a non-empty string, not {self.worker_id!r}")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as the record and the worker's id (``worker_id`` is keyword-only)."""
+        return (_worker_result, (self.record(), self.worker_id))
+
+    @classmethod
+    def answered(cls, result: ValidationResult, worker_id: str) -> WorkerResult:
+        """``result`` as computed by the worker ``worker_id``."""
+        values = {item.name: getattr(result, item.name) for item in fields(ValidationResult)}
+        return cls(**values, worker_id=worker_id)
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> WorkerResult:
+        """The record back from a worker's JSON answer (or a row of :meth:`WorkerClient.validate_many`'s
+        frame), checked as :meth:`ValidationResult.from_dict` checks it, ``worker_id`` included.
+
+        Raises
+        ------
+        InputError
+            If a field is missing or unusable, or ``worker_id`` is not a non-empty string.
+        """
+        worker = row.get("worker_id")
+        if not isinstance(worker, str) or not worker:
+            raise InputError(f"a worker's answer names its worker: 'worker_id' is a non-empty string, not {worker!r}")
+        return cls.answered(ValidationResult.from_dict(row), worker)
+
+    def record(self) -> ValidationResult:
+        """The verdict alone, a plain :class:`~phi_lab.ValidationResult`."""
+        return ValidationResult(**{item.name: getattr(self, item.name) for item in fields(ValidationResult)})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The worker's JSON answer: :meth:`ValidationResult.to_dict` plus ``worker_id``."""
+        return ValidationResult.to_dict(self) | {"worker_id": self.worker_id}
+
+
+def _worker_result(record: ValidationResult, worker_id: str) -> WorkerResult:
+    return WorkerResult.answered(record, worker_id)
 
 
 class _Reply(NamedTuple):
@@ -202,7 +262,7 @@ class WorkerClient:
         """
         return self._decode(self._exchange("GET", "/info", None), [])
 
-    def validate(self, equation: str, units: Mapping[str, str] | None = None, mode: str = "auto") -> dict[str, Any]:
+    def validate(self, equation: str, units: Mapping[str, str] | None = None, mode: str = "auto") -> WorkerResult:
         """Validate one equation on a worker.
 
         Parameters
@@ -216,9 +276,9 @@ class WorkerClient:
 
         Returns
         -------
-        dict
-            :meth:`phi_lab.ValidationResult.to_dict` plus ``"worker_id"`` (``"local"`` when the
-            fallback validated it here).
+        WorkerResult
+            The verdict (a :class:`~phi_lab.ValidationResult`) and the ``worker_id`` of the worker
+            that answered (``"local"`` when the fallback validated it here).
 
         Raises
         ------
@@ -226,13 +286,13 @@ class WorkerClient:
             If the worker rejects the request (HTTP 400/413/422: too long, bad units or mode),
             or ``mode`` is unknown.
         WorkerError
-            If no worker could be used and ``fallback`` is ``None`` (or the answer was unusable).
+            If no worker could be used and ``fallback`` is ``None``, or the answer is not a
+            verdict (a field missing or unusable, no ``worker_id``).
         """
         check_mode(mode)
         try:
-            return self._decode(
-                self._exchange("POST", "/validate", _payload("equation", equation, units, mode)), [equation]
-            )
+            reply = self._exchange("POST", "/validate", _payload("equation", equation, units, mode))
+            return _verdict(reply, self._decode(reply, [equation]))
         except WorkerError as error:
             if not self._falls_back(error):
                 raise
@@ -304,7 +364,7 @@ class WorkerClient:
                 if rows is None:  # failed, or skipped because the fleet refused connections
                     if outage.error is not None and not self._falls_back(outage.error):
                         raise outage.error
-                    rows = _validate_locally(chunk, units, mode)
+                    rows = [result.to_dict() for result in _validate_locally(chunk, units, mode)]
                     local.add(index)
                 results[index] = rows
                 bar.update(len(chunk))
@@ -452,6 +512,20 @@ def retry_after(value: str | None) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
+def _verdict(reply: _Reply, body: dict[str, Any]) -> WorkerResult:
+    """The record of a worker's 2xx answer to ``POST /validate``; an unusable one is a WorkerError."""
+    try:
+        return WorkerResult.from_dict(body)
+    except InputError as error:
+        response = reply.response
+        raise WorkerError(
+            f"{_where(reply)} answered {response.status_code} with something that is not a verdict: {error}",
+            str(response.request.url),
+            reply.attempts,
+            response.status_code,
+        ) from error
+
+
 def _payload(field: str, value: str | list[str], units: Mapping[str, str] | None, mode: str) -> dict[str, Any]:
     payload: dict[str, Any] = {field: value, "mode": mode}
     if units is not None:
@@ -459,10 +533,10 @@ def _payload(field: str, value: str | list[str], units: Mapping[str, str] | None
     return payload
 
 
-def _validate_locally(texts: Sequence[str], units: Mapping[str, str] | None, mode: str) -> list[dict[str, Any]]:
+def _validate_locally(texts: Sequence[str], units: Mapping[str, str] | None, mode: str) -> list[WorkerResult]:
     from phi_lab.validation import validate  # the torch pipeline: imported only when needed
 
-    return [validate(text, units, mode).to_dict() | {"worker_id": LOCAL_WORKER_ID} for text in texts]
+    return [WorkerResult.answered(validate(text, units, mode), LOCAL_WORKER_ID) for text in texts]
 
 
 def _warn_fallback(error: WorkerError, local: int, total: int) -> None:

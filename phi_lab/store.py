@@ -5,12 +5,14 @@
     with MasterList() as master:                     # the per-user file (see below)
         master.add(pl.validate("E = mc²"), tags=("relativity",))
         master.add(pl.validate("m c^2 = E")).added   # False: the same relation, already there
-        master.add(client.validate("F = m*a"))       # a WorkerClient row: source = its worker_id
+        master.add(client.validate("F = m*a"))       # a WorkerClient result: source = its worker_id
         df = master.to_frame()
 
 This module owns the file's schema, the normal form that identifies a relation, the
 translation of SQLite's errors into :mod:`phi_lab.errors`, and the one function that reads
-the environment for the file's location.
+the environment for the file's location.  What it keeps is the verdict record,
+:class:`~phi_lab.ValidationResult`, and only that: a ``to_dict()`` row (JSON, a DataFrame row)
+is read back with :meth:`~phi_lab.ValidationResult.from_dict` first.
 
 Where the file lives
 --------------------
@@ -46,7 +48,8 @@ One table, ``relations``, whose columns are :data:`COLUMNS`:
                    ``physics`` or ``math``), ``checks`` (JSON list of ``{"name", "status",
                    "detail"}``), ``catalog``, ``decided_by``, ``witness``, ``reading`` (JSON object)
 ``units``          JSON object: the declared units (canonical symbol → unit string)
-``source``         ``"local"``, or the ``worker_id`` of the worker that validated it
+``source``         ``"local"``, or the ``worker_id`` of the worker that validated it (the
+                   one a :class:`~phi_lab.client.WorkerResult` names), or as the caller says
 ``validated_at``   UTC ISO-8601 time the verdict was recorded (a verdict carries no time
                    of its own, so this is when it was added)
 ``note``           free text, or NULL
@@ -81,7 +84,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import canonical_form
@@ -154,6 +157,17 @@ _INSERT = (
     "ON CONFLICT(normal_form) DO NOTHING"
 )
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM relations"
+
+
+@runtime_checkable
+class _Answered(Protocol):
+    """A verdict that names the worker that computed it (:class:`phi_lab.client.WorkerResult`).
+
+    Read by its shape: the store and the client are siblings and never import each other.
+    """
+
+    @property
+    def worker_id(self) -> str: ...
 
 
 def default_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -308,7 +322,7 @@ class MasterList:
 
     def add(
         self,
-        result: ValidationResult | Mapping[str, Any],
+        result: ValidationResult,
         *,
         units: Mapping[str, str] | None = None,
         note: str | None = None,
@@ -320,8 +334,9 @@ class MasterList:
         Parameters
         ----------
         result:
-            A :class:`~phi_lab.ValidationResult`, or a ``to_dict()`` row such as
-            ``WorkerClient.validate`` returns (its ``worker_id`` becomes the source).
+            A :class:`~phi_lab.ValidationResult`: :func:`phi_lab.validate`'s, or
+            ``WorkerClient.validate``'s :class:`~phi_lab.client.WorkerResult` (its ``worker_id``
+            becomes the source).  For a ``to_dict()`` row, add ``ValidationResult.from_dict(row)``.
         units:
             The units it was validated with: they decide how the text's letters split, and
             are stored with the row.
@@ -330,7 +345,7 @@ class MasterList:
         tags:
             Strings kept with the row (a bare string is refused: pass ``("tag",)``).
         source:
-            Overrides the source: by default the row's ``worker_id``, else ``"local"``.
+            Overrides the source: by default the result's ``worker_id``, else ``"local"``.
 
         Returns
         -------
@@ -341,7 +356,8 @@ class MasterList:
         Raises
         ------
         InputError
-            If the verdict's text does not parse, or the row or an argument is unusable.
+            If the verdict's text does not parse, the result is not a ``ValidationResult``, or an
+            argument is unusable.
         BudgetExceededError
             If another writer held the file for longer than the busy timeout.
         """
@@ -349,7 +365,7 @@ class MasterList:
 
     def add_many(
         self,
-        results: Iterable[ValidationResult | Mapping[str, Any]],
+        results: Iterable[ValidationResult],
         *,
         units: Mapping[str, str] | None = None,
         note: str | None = None,
@@ -358,8 +374,9 @@ class MasterList:
     ) -> list[AddOutcome]:
         """Add many verdicts in one transaction: all of them, or (on any error) none.
 
-        Parameters are as for :meth:`add`, applied to every result.  Every result is checked
-        before the file is touched; a relation repeated within ``results`` is added once.
+        Parameters are as for :meth:`add`, applied to every result (each result's own
+        ``worker_id``, when it has one, is its source unless ``source`` is given).  Every result
+        is checked before the file is touched; a relation repeated within ``results`` is added once.
 
         Returns
         -------
@@ -617,7 +634,7 @@ def _tags(tags: Iterable[str]) -> str:
 
 
 def _row(
-    result: ValidationResult | Mapping[str, Any],
+    result: ValidationResult,
     *,
     declared: Mapping[str, str],
     now: str,
@@ -627,15 +644,11 @@ def _row(
     source: str | None,
 ) -> tuple[Any, ...]:
     """The values of one insert (every column but ``id``), after checking the verdict."""
-    if isinstance(result, ValidationResult):
-        verdict, worker = result, None
-    elif isinstance(result, Mapping):
-        missing = [name for name in ("equation", "kind") if name not in result]
-        if missing:
-            raise InputError(f"a result row needs the field {missing[0]!r} (rows are ValidationResult.to_dict())")
-        verdict, worker = ValidationResult.from_dict(result), result.get("worker_id")
-    else:
-        raise InputError(f"add a ValidationResult or its to_dict() row, not {type(result).__name__}")
+    if not isinstance(result, ValidationResult):  # the edge: a caller's object, checked once
+        row = "; for a to_dict() row, add ValidationResult.from_dict(row)" if isinstance(result, Mapping) else ""
+        raise InputError(f"the master list keeps ValidationResult records, not {type(result).__name__}{row}")
+    verdict = result
+    worker = result.worker_id if isinstance(result, _Answered) else None
     origin = source if source is not None else worker if worker is not None else _LOCAL_SOURCE
     if not isinstance(origin, str) or not origin:
         raise InputError(f"a source is a non-empty string (a worker id or 'local'), not {origin!r}")

@@ -527,9 +527,10 @@ def constant_gap(entry: Any, j: int) -> Any | None:
     reference = None
     for point in points:
         values = evaluate(entry, point, 200)
-        if values is not None and values[j] is not None:
+        pair = None if values is None else values[j]
+        if pair is not None:
             with mp.workdps(200):
-                reference = values[j][0] - values[j][1]
+                reference = pair[0] - pair[1]
             break
     if reference is None:
         return None
@@ -541,11 +542,12 @@ def constant_gap(entry: Any, j: int) -> Any | None:
         seen, matched = False, False
         for dps in ladder(entry):
             values = evaluate(entry, point, dps)
-            if values is None or values[j] is None:
+            pair = None if values is None else values[j]
+            if pair is None:
                 continue
             seen = True
             with mp.workdps(dps):
-                if abs((values[j][0] - values[j][1]) - reference) <= ROOT_TOL * abs(reference):
+                if abs((pair[0] - pair[1]) - reference) <= ROOT_TOL * abs(reference):
                     matched = True
                     break
         if seen and not matched:
@@ -598,13 +600,14 @@ def roots_on(entry: Any, points: Sequence[tuple[Any, ...]], eqs: Sequence[int]) 
     for point in points:
         values = evaluate(entry, point, DPS)
         diff = None
-        if values is not None and all(values[j] is not None for j in eqs):
+        pairs = [] if values is None else [values[j] for j in eqs]
+        defined_pairs = [pair for pair in pairs if pair is not None]
+        if values is not None and len(defined_pairs) == len(eqs):
             defined += 1
             with mp.workdps(DPS):
-                if max(separation(values[j]) for j in eqs) <= ROOT_TOL:
+                if max(separation(pair) for pair in defined_pairs) <= ROOT_TOL:
                     found.append(point)
-                first = values[eqs[0]]
-                assert first is not None
+                first = defined_pairs[0]
                 d = mp.mpmathify(first[0] - first[1])
                 diff = d if not isinstance(d, mpc) else (d.real if d.imag == 0 else None)
         diffs.append(diff)
@@ -647,10 +650,12 @@ def is_nonconstant(entry: Any, j: int) -> bool:
     values: list[Any] = []
     for point in random_points(entry, 40, -1.0, 1.5):
         low, high = evaluate(entry, point, 150), evaluate(entry, point, 400)
-        if low is None or high is None or low[j] is None or high[j] is None:
+        low_pair = None if low is None else low[j]
+        high_pair = None if high is None else high[j]
+        if low_pair is None or high_pair is None:
             continue
         with mp.workdps(400):
-            d_low, d_high = low[j][0] - low[j][1], high[j][0] - high[j][1]
+            d_low, d_high = low_pair[0] - low_pair[1], high_pair[0] - high_pair[1]
             if abs(d_low - d_high) > mpf("1e-100") * max(1, abs(d_high)):
                 continue
             values.append(d_high)

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 import phi_lab as pl
-from phi_lab.client import LOCAL_WORKER_ID, MAX_RETRY_AFTER, WorkerClient, retry_after
+from phi_lab.client import LOCAL_WORKER_ID, MAX_RETRY_AFTER, WorkerClient, WorkerResult, retry_after
 from phi_lab.errors import WorkerError
 
 BASE = "http://fleet.test"
@@ -152,13 +152,44 @@ def test_info_returns_the_workers_json() -> None:
 # validate
 
 
-def test_validate_sends_the_contract_and_returns_the_result() -> None:
+def test_validate_sends_the_contract_and_returns_the_record() -> None:
     worker = FakeWorker("w2")
     with client(worker) as c:
         result = c.validate("F = m*a", units={"F": "N"}, mode="physics")
-    assert result["worker_id"] == "w2"
-    assert result["equation"] == "F = m*a"
+    assert isinstance(result, WorkerResult) and isinstance(result, pl.ValidationResult)
+    assert result.worker_id == "w2"
+    assert (result.equation, result.mode, result.kind, result.betti) == ("F = m*a", "physics", "relation", (1, 0, 0))
+    assert result.to_dict() == fake_result("F = m*a", "w2", "physics")  # the worker's JSON answer, whole
+    assert result.record() == pl.ValidationResult.from_dict(result.to_dict())
     assert worker.requests == [("/validate", {"equation": "F = m*a", "mode": "physics", "units": {"F": "N"}})]
+
+
+def test_a_worker_result_is_a_frozen_picklable_record() -> None:
+    with client(FakeWorker("w5")) as c:
+        result = c.validate("x = 1")
+    again = pickle.loads(pickle.dumps(result))
+    assert again == result and again.worker_id == "w5" and type(again) is WorkerResult
+    assert WorkerResult.answered(result.record(), "w5") == result
+    assert result != result.record()  # a verdict that names its worker is not the bare verdict
+    with pytest.raises(AttributeError):
+        result.worker_id = "w6"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="non-empty"):
+        WorkerResult.answered(result.record(), "")
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({k: v for k, v in fake_result("x = 1", "w1").items() if k != "worker_id"}, "worker_id"),
+        ({k: v for k, v in fake_result("x = 1", "w1").items() if k != "valid"}, "'valid'"),
+        (fake_result("x = 1", "w1") | {"kind": "nonsense"}, "unknown kind"),
+    ],
+)
+def test_an_answer_that_is_not_a_verdict_is_a_worker_error(body: dict[str, Any], problem: str) -> None:
+    answer = Sequenced([httpx.Response(200, json=body)])
+    with client(answer, fallback="local") as c, pytest.raises(WorkerError, match="not a verdict") as raised:
+        c.validate("x = 1")  # the worker answered: nothing to fall back from
+    assert problem in str(raised.value) and raised.value.status == 200
 
 
 def test_base_url_with_a_path_prefix_is_kept() -> None:
@@ -188,7 +219,7 @@ def test_retry_after_503_then_success() -> None:
     with client(handler, backoff=5.0) as c:  # Retry-After: 0 overrides the 5 s backoff
         start = time.perf_counter()
         result = c.validate("E = mc²")
-    assert result["worker_id"] == "w1"
+    assert result.worker_id == "w1"
     assert handler.calls == 2
     assert time.perf_counter() - start < 2.0
 
@@ -199,7 +230,7 @@ def test_retry_after_503_then_success() -> None:
 def test_transport_errors_are_retried(failure: Exception) -> None:
     handler = Sequenced([failure, failure], then=FakeWorker())
     with client(handler, retries=2) as c:
-        assert c.validate("x = 1")["worker_id"] == "w1"
+        assert c.validate("x = 1").worker_id == "w1"
     assert handler.calls == 3
 
 
@@ -394,8 +425,8 @@ def test_connection_error_with_fallback_validates_locally() -> None:
             result = c.validate("E = mc²")
         with pytest.warns(UserWarning, match=f"validated {len(SAMPLES)} of {len(SAMPLES)} equations locally"):
             frame = c.validate_many(SAMPLES)
-    assert result["worker_id"] == LOCAL_WORKER_ID
-    assert verdicts(result) == verdicts(pl.validate("E = mc²").to_dict())
+    assert isinstance(result, WorkerResult) and result.worker_id == LOCAL_WORKER_ID
+    assert verdicts(result.to_dict()) == verdicts(pl.validate("E = mc²").to_dict())
     assert list(frame.columns) == columns()
     assert set(frame["worker_id"]) == {LOCAL_WORKER_ID}
     local = pl.validate_many(SAMPLES)

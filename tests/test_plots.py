@@ -418,14 +418,14 @@ def test_plot_hits_draws_exact_hits_in_a_band_below_the_close_ones() -> None:
     figure = plots.plot_hits(hits_frame(), target="φ")
     (ax,) = figure.axes
     exact, close = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert len(exact.get_offsets()) == 3 and len(close.get_offsets()) == 1
+    assert len(np.asarray(exact.get_offsets())) == 3 and len(np.asarray(close.get_offsets())) == 1
     band = y_ticks(ax)["exact"]
     assert set(np.asarray(exact.get_offsets())[:, 1]) == {band}  # 0, 1e-52 and 3e-51 alike
     assert np.asarray(close.get_offsets())[0, 1] == pytest.approx(2e-5)
     bottom, top = ax.get_ylim()
     assert 1e-9 < bottom < band < 1e-6 and 2e-4 < top < 1e-2  # the axis spans the close hit, not 10⁻⁵⁰
     (separator,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
-    assert band < separator.get_ydata()[0] < 2e-5
+    assert band < np.asarray(separator.get_ydata())[0] < 2e-5
     xs = np.asarray(exact.get_offsets())[:, 0]
     assert len(set(xs)) == 3  # the two of complexity 6 are spread apart
     labels = [text.get_text() for text in ax.texts]

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import phi_lab as pl
+from phi_lab.client import WorkerResult
 from phi_lab.equations.verdict import RESULT_COLUMNS
 from phi_lab.store import (
     COLUMNS,
@@ -169,24 +170,29 @@ def test_unparseable_text_is_refused(master: MasterList) -> None:
     assert "x = (" not in master
 
 
-def test_worker_rows_record_their_source(master: MasterList) -> None:
-    row = check("F = m*a").to_dict() | {"worker_id": "worker-7"}
-    outcome = master.add(row)
+def test_worker_results_record_their_source(master: MasterList) -> None:
+    answer = WorkerResult.from_dict(check("F = m*a").to_dict() | {"worker_id": "worker-7"})  # a worker's JSON
+    outcome = master.add(answer)
     assert outcome.added
     entry = master.get(outcome.id)
     assert entry is not None
     assert entry.source == "worker-7"
     assert entry.checks == check("F = m*a").checks
-    local = master.add(check("p = m*v").to_dict() | {"worker_id": "local"})
-    overridden = master.add(check("W = F*s").to_dict() | {"worker_id": "worker-7"}, source="notebook")
+    local = master.add(WorkerResult.answered(check("p = m*v"), "local"))
+    overridden = master.add(WorkerResult.answered(check("W = F*s"), "worker-7"), source="notebook")
+    mixed = master.add_many([WorkerResult.answered(check("a = 1"), "w1"), check("b = 2")])  # each its own
     sources = master.to_frame().set_index("id")["source"]
     assert sources[local.id] == "local"
     assert sources[overridden.id] == "notebook"
+    assert [sources[outcome.id] for outcome in mixed] == ["w1", "local"]
 
 
-def test_rows_of_a_validate_many_frame_can_be_added(master: MasterList) -> None:
+def test_rows_of_a_validate_many_frame_are_added_as_records(master: MasterList) -> None:
     frame = pl.validate_many(["x = 1", "y = 2"], device="cpu")
-    outcomes = master.add_many(frame.to_dict("records"))
+    rows = frame.to_dict("records")
+    with pytest.raises(pl.InputError, match=r"keeps ValidationResult records, not dict; .*ValidationResult.from_dict"):
+        master.add_many(rows)
+    outcomes = master.add_many([pl.ValidationResult.from_dict(row) for row in rows])
     assert [outcome.added for outcome in outcomes] == [True, True]
 
 
@@ -215,24 +221,27 @@ def test_bad_arguments_are_input_errors(master: MasterList, kwargs: dict[str, ob
 
 
 def test_rows_with_a_reading_can_be_added(master: MasterList) -> None:
+    record = pl.ValidationResult.from_dict
     row = check("v = sqrt(2gh)").to_dict()
     assert row["reading"] == {"g": "gravitational acceleration", "h": "a height (length)"}
-    assert master.add(row).added
-    assert master.add(check("E = mc²").to_dict() | {"reading": None}).added  # NaN or None: no reading
+    outcome = master.add(record(row))
+    assert outcome.added
+    stored = master.get(outcome.id)
+    assert stored is not None and stored.reading == row["reading"]
+    assert master.add(record(check("E = mc²").to_dict() | {"reading": None})).added  # NaN or None: no reading
     older = {key: value for key, value in check("F = ma").to_dict().items() if key != "reading"}
-    assert master.add(older).added  # rows from before the field existed
+    assert master.add(record(older)).added  # rows from before the field existed
     with pytest.raises(pl.InputError, match="not a usable"):
-        master.add(check("x = 1").to_dict() | {"reading": ["h"]})
+        record(check("x = 1").to_dict() | {"reading": ["h"]})
 
 
-def test_bad_rows_are_input_errors(master: MasterList) -> None:
+def test_anything_but_a_record_is_an_input_error(master: MasterList) -> None:
     row = check("x = 1").to_dict()
-    with pytest.raises(pl.InputError, match="needs the field 'betti'"):
-        master.add({k: v for k, v in row.items() if k != "betti"})
-    with pytest.raises(pl.InputError, match="not a usable"):
-        master.add(row | {"kind": "nonsense"})
-    with pytest.raises(pl.InputError):
-        master.add("x = 1")  # type: ignore[arg-type]
+    for thing in (row, "x = 1", None):
+        with pytest.raises(pl.InputError, match="keeps ValidationResult records"):
+            master.add(thing)  # type: ignore[arg-type]
+    with pytest.raises(pl.InputError, match="needs the field 'betti'"):  # rows are checked where they are read
+        pl.ValidationResult.from_dict({k: v for k, v in row.items() if k != "betti"})
     assert len(master) == 0
 
 
@@ -526,5 +535,6 @@ def test_the_frame_shows_no_catalog_as_empty_and_betti_as_tuples(master: MasterL
     assert list(frame["betti"]) == [(1, 0, 0), (1, 1, 0)]
     assert "NaN" not in frame[["id", "equation", "kind", "confidence", "catalog", "source"]].to_string()
     again = MasterList(":memory:")
-    again.add_many(frame.to_dict(orient="records"))  # a frame's rows go back in: "" is no catalog
+    rows = frame.to_dict(orient="records")
+    again.add_many([pl.ValidationResult.from_dict(row) for row in rows])  # a frame's rows go back in: "" is no catalog
     assert list(again.to_frame()["catalog"]) == ["Mass–energy equivalence", ""]

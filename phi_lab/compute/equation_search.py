@@ -31,14 +31,11 @@ equation's root next to it, ``|L − R| / |L′ − R′|`` at the target, relat
 from __future__ import annotations
 
 import bisect
-import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import (
     DIGITS,
     EXACT,
@@ -48,16 +45,14 @@ from phi_lab.compute.enumeration import (
     correct_digits,
     has_negligible_part,
     precise_value,
-    read_leaves,
-    read_operations,
     read_target,
     reporting,
 )
 from phi_lab.compute.outcome import why_nothing
 from phi_lab.compute.pool import Pool, grow, member_bytes, pool_limit
+from phi_lab.compute.scope import EquationSpace, SearchBudget
 from phi_lab.equations.evaluate import MpArithmetic, Undefined
 from phi_lab.equations.syntax import Call, Node, Operation
-from phi_lab.errors import InputError
 
 __all__ = ["EquationHit", "EquationSearch", "search_equations"]
 
@@ -142,57 +137,35 @@ class EquationSearch:
 
 
 def search_equations(
-    target: float | str | Node | Any = None,
+    target: float | str | Node | Any,
+    space: EquationSpace,
+    budget: SearchBudget,
+    device: torch.device,
     *,
-    constants: Sequence[str] = ("1", "2", "3", "5"),
-    operations: Sequence[str] = ("+", "-", "*", "/", "^", "sqrt"),
-    variable: str = "x",
-    max_complexity: int = 9,
-    max_side_complexity: int | None = 6,
-    x_on_both_sides: bool = True,
-    time_budget_s: float = 10.0,
-    device: str | torch.device | None = None,
-    progress: bool | ProgressCallback = False,
     tolerance: float = 1e-9,
-    max_pool: int | None = None,
     max_pairs: int = 20_000,
     batch_size: int = 16_384,
     prune: bool = True,
-    cancel: threading.Event | None = None,
+    progress: bool | ProgressCallback = False,
 ) -> EquationSearch:
-    """Search for equations in ``variable`` that ``target`` satisfies.
+    """Search ``space`` for equations that ``target`` satisfies.
 
     Parameters
     ----------
     target:
-        As for :func:`~phi_lab.compute.closed_forms.find_closed_forms` (``None`` is φ); read at
-        50 digits.  Must be real.
-    constants, operations:
-        Leaves besides the variable, and operations (see :mod:`phi_lab.compute.enumeration`).
-    variable:
-        The unknown's name.
-    max_complexity:
-        The most complex equation (both sides together).
-    max_side_complexity:
-        The most complex side (``None``: ``max_complexity − 1``).  Each level costs several
-        times the one before, so this bounds the work.
-    x_on_both_sides:
-        Allow the variable on the right too (``x^2 = x + 1``); ``False`` keeps RIES's
-        ``f(x) = constant`` shape.
-    time_budget_s, cancel:
-        Stop enumerating after so many seconds, or when the event is set (checked between
-        batches); pairs of the finished levels are still matched and verified.
+        As for :func:`~phi_lab.compute.closed_forms.search_closed_forms` (``None`` is φ); read
+        at 50 digits.  Must be real.
+    space:
+        The constants, operations, variable and complexities of the equations.
+    budget:
+        Seconds, pool members (``None``: sized from the memory available,
+        :func:`~phi_lab.compute.pool.pool_limit`, four sample points each) and a cancel event,
+        checked between batches; pairs of the finished levels are still matched and verified.
     device:
-        Torch device for the batches (``None``: :func:`~phi_lab.compute.device.resolve_device`).
-    progress:
-        ``True`` for a progress bar, or a callable receiving
-        :class:`~phi_lab.compute.enumeration.Progress`.
+        Where the batches run.
     tolerance:
         Relative difference of the sides at the target, and relative distance of the implied
         root from it, in double precision, that make a pair.
-    max_pool:
-        Members kept at most; None: sized from the memory available
-        (:func:`~phi_lab.compute.pool.pool_limit`, four sample points each).
     max_pairs:
         Pairs verified at 50 digits at most, the simplest first; more are counted, not verified.
     batch_size:
@@ -200,41 +173,38 @@ def search_equations(
     prune:
         Skip the candidates :data:`~phi_lab.compute.pruning.RULES` call trivial (``False``
         only to compare with the plain enumeration).
+    progress:
+        ``True`` for a progress bar, or a callable receiving
+        :class:`~phi_lab.compute.enumeration.Progress`.
 
     Raises
     ------
     InputError
-        For an unknown constant or operation, a bad budget, or a target that is not a finite
-        real number.
+        For a target that is not a finite real number, or a batch size below 1.
     """
-    side_limit = max_complexity - 1 if max_side_complexity is None else min(max_side_complexity, max_complexity - 1)
-    if side_limit < 1:
-        raise InputError(f"max_complexity must be at least 2 for an equation, got {max_complexity!r}")
-    if not variable.isidentifier():
-        raise InputError(f"variable {variable!r} is not a name")
+    variable = space.variable
     arithmetic = MpArithmetic(DIGITS)
     goal = read_target(target, arithmetic)
     goal_float = float(arithmetic.context.re(goal))
-    leaves = read_leaves(constants, variable)
-    unary, binary = read_operations(operations)
-    resolved = resolve_device(device)
     points = 2 + len(_PROBES)
-    limit = pool_limit(points, resolved) if max_pool is None else max_pool
-    budget = Budget(time_budget_s, limit, cancel)
+    clock = budget.start(lambda: pool_limit(points, device))
     base = goal_float if goal_float != 0 else 1.0  # a target of 0 is probed at 10⁻⁷, 0.0731, 0.1379
     samples = torch.tensor(
         [goal_float, goal_float + base * _SLOPE_STEP] + [goal_float + base * (probe - 1) for probe in _PROBES],
         dtype=torch.complex128,
     )
-    matcher = _Matcher(max_complexity, tolerance, x_on_both_sides, budget, step=base * _SLOPE_STEP, scale=abs(base))
+    matcher = _Matcher(
+        space.max_complexity, tolerance, space.x_on_both_sides, clock, step=base * _SLOPE_STEP, scale=abs(base)
+    )
+    sides = space.sides
     with reporting(progress, "equations") as report:
         pool = grow(
-            leaves,
-            unary,
-            binary,
-            max_complexity=side_limit,
-            budget=budget,
-            device=resolved,
+            sides.leaves(variable),
+            sides.functions,
+            sides.binary,
+            max_complexity=sides.max_complexity,
+            budget=clock,
+            device=device,
             samples=samples,
             variable=variable,
             batch_size=batch_size,
@@ -251,9 +221,9 @@ def search_equations(
             target,
             stopped=pool.stopped,
             levels=levels,
-            max_complexity=max_complexity,
-            constants=constants,
-            functions=unary,
+            max_complexity=space.max_complexity,
+            constants=space.constants,
+            functions=sides.functions,
         )
     return EquationSearch(
         hits=tuple(hits),
@@ -262,11 +232,11 @@ def search_equations(
         candidates=pool.evaluated,
         pruned=pool.pruned,
         pool=pool.size,
-        pool_limit=limit,
+        pool_limit=clock.max_pool,
         pool_bytes=pool.size * member_bytes(points),
         pairs=len(matcher.pairs),
-        seconds=budget.elapsed(),
-        device=str(resolved),
+        seconds=clock.elapsed(),
+        device=str(device),
         reason=reason,
         target=goal_float,
     )

@@ -18,27 +18,27 @@ Templates (``N`` is ``max_exponent``)
     ``sum``
         ``φ^a + φ^b = φ^c`` and ``φ^a - φ^b = φ^c`` for exponents in [−N, N], ``c`` the nearest
         integer to the base-φ logarithm (a sum of two powers that is a power).
+
+:func:`search_identities` returns an :class:`IdentitySearch`, a frozen record of the proved
+identities and of how the search went; :func:`phi_lab.find_identities` makes a DataFrame of it.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import torch
 
-from phi_lab.compute.device import complex_dtype, resolve_device
-from phi_lab.compute.enumeration import Budget, Progress, ProgressCallback, reporting
+from phi_lab.compute.device import complex_dtype
+from phi_lab.compute.enumeration import Progress, ProgressCallback, reporting
+from phi_lab.compute.scope import SearchBudget
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.symbolic import decide_equality
 from phi_lab.errors import InputError
 
-if TYPE_CHECKING:
-    import pandas
-
-__all__ = ["COLUMNS", "TEMPLATES", "find_identities"]
+__all__ = ["MAX_EXPONENT", "TEMPLATES", "Identity", "IdentitySearch", "IdentitySpace", "search_identities"]
 
 #: Template names and the family each searches.
 TEMPLATES: dict[str, str] = {
@@ -46,40 +46,118 @@ TEMPLATES: dict[str, str] = {
     "lucas": "phi^n ± phi^(-n) = k",
     "sum": "phi^a ± phi^b = phi^c",
 }
-#: The columns of the frame :func:`find_identities` returns, in order.
-COLUMNS = ("template", "identity", "exponent", "residual", "proved")
+#: The largest ``max_exponent``: the power template tries 2·φ^N coefficients per exponent, 3.7 million at 30.
+MAX_EXPONENT = 30
 
 _PHI = (1 + math.sqrt(5)) / 2
-_MAX_EXPONENT = 30  # the power template tries 2·φ^N coefficients per exponent: 3.7 million at 30
 _Candidate = tuple[str, int, float]  # (identity text, its main exponent, numeric residual)
 
 
-def find_identities(
-    templates: Sequence[str] = ("power", "lucas", "sum"),
+@dataclass(frozen=True, slots=True)
+class IdentitySpace:
+    """The candidate identities searched: templates, and the largest exponent N in them.
+
+    Attributes
+    ----------
+    templates:
+        Names from :data:`TEMPLATES`, searched in this order (a repeated name once).
+    max_exponent:
+        N in the templates, 1 to :data:`MAX_EXPONENT` (the ``power`` template tries 2φ^N
+        coefficients for each of 2N exponents, so its cost grows as φ^N).
+
+    Raises
+    ------
+    InputError
+        For an unknown template or an exponent out of range.
+    """
+
+    templates: tuple[str, ...]
+    max_exponent: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "templates", tuple(dict.fromkeys(self.templates)))
+        unknown = [name for name in self.templates if name not in TEMPLATES]
+        if unknown:
+            raise InputError(f"unknown template(s) {unknown} (use {sorted(TEMPLATES)})")
+        exponent = self.max_exponent
+        if isinstance(exponent, bool) or not isinstance(exponent, int) or not 1 <= exponent <= MAX_EXPONENT:
+            raise InputError(f"max_exponent must be between 1 and {MAX_EXPONENT}, got {exponent!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One identity SymPy proved.
+
+    Attributes
+    ----------
+    template:
+        The template it fills (a key of :data:`TEMPLATES`).
+    identity:
+        Its text (the parser reads it back).
+    exponent:
+        Its main exponent (``n``; for ``sum``, the largest in magnitude).
+    residual:
+        The numeric distance, in the device's precision, that proposed it.
+    """
+
+    template: str
+    identity: str
+    exponent: int
+    residual: float
+
+
+@dataclass(frozen=True, slots=True)
+class IdentitySearch:
+    """The outcome of :func:`search_identities`.
+
+    Attributes
+    ----------
+    identities:
+        The proved identities, in template order, then by exponent and text.
+    stopped:
+        ``"done"``, ``"time"`` or ``"cancelled"``.
+    candidates, proposed:
+        Candidates evaluated numerically, and those close enough to be proposed for a proof.
+    refuted, undecided:
+        Texts of the proposed candidates SymPy refuted (numeric accidents), or could not decide.
+    seconds:
+        Wall time of the search.
+    device:
+        Where the candidates were evaluated.
+    """
+
+    identities: tuple[Identity, ...]
+    stopped: str
+    candidates: int
+    proposed: int
+    refuted: tuple[str, ...]
+    undecided: tuple[str, ...]
+    seconds: float
+    device: str
+
+
+def search_identities(
+    space: IdentitySpace,
+    budget: SearchBudget,
+    device: torch.device,
     *,
-    max_exponent: int = 20,
     tolerance: float = 1e-8,
-    device: str | torch.device | None = None,
-    time_budget_s: float = 30.0,
     progress: bool | ProgressCallback = False,
-    cancel: threading.Event | None = None,
-) -> pandas.DataFrame:
-    """Search the φ identity templates and return the identities SymPy proves.
+) -> IdentitySearch:
+    """Search the φ identity templates of ``space`` and prove (or refute) each candidate.
 
     Parameters
     ----------
-    templates:
-        Names from :data:`TEMPLATES`.
-    max_exponent:
-        N in the templates (1–30; the ``power`` template tries 2φ^N coefficients for each of
-        2N exponents, so its cost grows as φ^N).
+    space:
+        Templates and the largest exponent.
+    budget:
+        Seconds and a cancel event, checked between templates and between proofs; what is
+        proved by then is returned (``max_pool`` does not apply).
+    device:
+        Where the candidates are evaluated (float32 where the device has no float64).
     tolerance:
         How close to an integer (``power``, ``lucas``: absolute) or to a power of φ
         (``sum``: relative) a candidate must be, in the device's precision, to be proposed.
-    device:
-        Torch device (``None``: :func:`~phi_lab.compute.device.resolve_device`).
-    time_budget_s, cancel:
-        Stop between templates and between proofs when spent or set; what is proved is returned.
     progress:
         ``True`` for a progress bar over the proofs, or a callable receiving
         :class:`~phi_lab.compute.enumeration.Progress` (``evaluated``: candidates tried so far,
@@ -87,68 +165,48 @@ def find_identities(
 
     Returns
     -------
-    pandas.DataFrame
-        Columns :data:`COLUMNS` (``residual``: the numeric distance that proposed it;
-        ``proved``: always True, refuted candidates are dropped), in template order, then by
-        exponent and text.  ``attrs`` holds ``stopped`` (``"done"``, ``"time"`` or
-        ``"cancelled"``), ``candidates`` (numeric), ``proposed``, ``refuted`` (texts),
-        ``undecided`` (texts SymPy could not decide), ``seconds`` and ``device``.
-
-    Raises
-    ------
-    InputError
-        For an unknown template, an exponent out of range or a bad budget.
+    IdentitySearch
     """
-    import pandas
-
-    unknown = [name for name in templates if name not in TEMPLATES]
-    if unknown:
-        raise InputError(f"unknown template(s) {unknown} (use {sorted(TEMPLATES)})")
-    if not 1 <= max_exponent <= _MAX_EXPONENT:
-        raise InputError(f"max_exponent must be between 1 and {_MAX_EXPONENT}, got {max_exponent!r}")
-    budget = Budget(time_budget_s, cancel=cancel)
-    resolved = resolve_device(device)
-    dtype = torch.float32 if complex_dtype(resolved) == torch.complex64 else torch.float64
+    clock = budget.start()
+    dtype = torch.float32 if complex_dtype(device) == torch.complex64 else torch.float64
     searches: dict[str, Callable[[int, float, torch.device, torch.dtype], tuple[int, list[_Candidate]]]] = {
         "power": _power,
         "lucas": _lucas,
         "sum": _sum,
     }
-    rows: list[tuple[str, str, int, float, bool]] = []
+    proved: list[Identity] = []
     refuted: list[str] = []
     undecided: list[str] = []
     tried = proposed = 0
     stopped = "done"
     with reporting(progress, "identities") as report:
-        for name in dict.fromkeys(templates):
-            count, candidates = searches[name](max_exponent, tolerance, resolved, dtype)
+        for name in space.templates:
+            count, candidates = searches[name](space.max_exponent, tolerance, device, dtype)
             tried += count
             proposed += len(candidates)
             for text, exponent, residual in sorted(candidates, key=lambda item: (item[1], item[0])):
-                stopped = budget.interrupted() or "done"
+                stopped = clock.interrupted() or "done"
                 if stopped != "done":
                     break
                 verdict = decide_equality(parse_syntax(text).relations[0], frozenset({"phi"}))
                 if verdict:
-                    rows.append((name, text, exponent, residual, True))
+                    proved.append(Identity(name, text, exponent, residual))
                 else:
                     (refuted if verdict is False else undecided).append(text)
                 if report is not None:
-                    report(Progress(0, tried, len(rows), len(rows), budget.elapsed()))
+                    report(Progress(0, tried, len(proved), len(proved), clock.elapsed()))
             if stopped != "done":
                 break
-    frame = pandas.DataFrame(rows, columns=list(COLUMNS))
-    frame = frame.astype({"exponent": "int64", "residual": "float64", "proved": "bool"})
-    frame.attrs.update(
+    return IdentitySearch(
+        identities=tuple(proved),
         stopped=stopped,
         candidates=tried,
         proposed=proposed,
-        refuted=refuted,
-        undecided=undecided,
-        seconds=budget.elapsed(),
-        device=str(resolved),
+        refuted=tuple(refuted),
+        undecided=tuple(undecided),
+        seconds=clock.elapsed(),
+        device=str(device),
     )
-    return frame
 
 
 def _power(limit: int, tolerance: float, device: torch.device, dtype: torch.dtype) -> tuple[int, list[_Candidate]]:

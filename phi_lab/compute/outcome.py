@@ -1,7 +1,9 @@
 """Why a search found nothing: one sentence for people, decided from what the search knows.
 
-:func:`why_nothing` is what :func:`~phi_lab.compute.closed_forms.find_closed_forms` and
-:func:`phi_lab.find_equations` put in ``attrs["reason"]`` when no exact result came back.
+:func:`why_nothing` is what :func:`~phi_lab.compute.closed_forms.search_closed_forms` and
+:func:`~phi_lab.compute.equation_search.search_equations` give as their ``reason`` (and
+:func:`phi_lab.find_closed_forms` and :func:`phi_lab.find_equations` put in ``attrs["reason"]``)
+when no exact result came back.
 It is decided from codes and facts (why the search stopped, how the target was given, whether
 SymPy knows the target to be transcendental, which constants and operations were allowed),
 never from another message's text.

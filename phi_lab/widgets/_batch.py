@@ -48,6 +48,8 @@ from phi_lab.widgets._results import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from phi_lab.equations.verdict import ValidationResult
+
 __all__ = ["BatchWidget"]
 
 _RED, _GREY = "#cf222e", "#6e7781"
@@ -73,7 +75,7 @@ class BatchWidget:
         :class:`phi_lab.client.WorkerClient` (not closed by the widget).  Default: a
         ``WorkerClient(url, fallback="local")`` for the URL typed in the widget, per run.
     master_list:
-        Where "Save valid to master list" goes (``add_many(rows, *, units)``, as
+        Where "Save valid to master list" goes (``add_many(records, *, units)``, as
         :class:`phi_lab.store.MasterList`); default ``MasterList()``, opened on first save.
     validate_many:
         What "local" runs: ``validate_many(equations, units, mode) -> DataFrame``; default
@@ -374,8 +376,8 @@ class BatchWidget:
             except InputError as exc:
                 self._say(str(exc), problem=True)
                 return []
-        rows = frame[frame["valid"].astype(bool)].to_dict(orient="records")  # worker_id becomes the source
-        outcomes = list(self._master_list.add_many(rows, units=self._run_units or None))  # one transaction
+        records = _records(frame[frame["valid"].astype(bool)].to_dict(orient="records"))
+        outcomes = list(self._master_list.add_many(records, units=self._run_units or None))  # one transaction
         self.saved.extend(outcomes)
         added = sum(1 for outcome in outcomes if outcome.added)
         self._say(f"Saved {added} new valid results to the master list ({len(outcomes) - added} already there).")
@@ -492,3 +494,15 @@ class BatchWidget:
             self.error = message
         colour = _RED if problem else "inherit"
         self.status.value = f'<span style="color:{colour}">{html.escape(message)}</span>'
+
+
+def _records(rows: list[dict[str, Any]]) -> list[ValidationResult]:
+    """The verdict records of result rows: a fleet's rows as :class:`~phi_lab.client.WorkerResult`,
+    so the master list keeps the worker that answered each as its source."""
+    from phi_lab.equations.verdict import ValidationResult
+
+    if not any(row.get("worker_id") for row in rows):
+        return [ValidationResult.from_dict(row) for row in rows]
+    from phi_lab.client import WorkerResult  # rows from a fleet: httpx is there
+
+    return [WorkerResult.from_dict(row) if row.get("worker_id") else ValidationResult.from_dict(row) for row in rows]

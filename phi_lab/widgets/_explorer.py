@@ -1,8 +1,9 @@
 """ExplorerWidget: search equations or closed forms for a number, watch progress, stop, save.
 
 The searches are the injected ``search`` (default: :func:`phi_lab.find_equations` and
-:func:`phi_lab.find_closed_forms`, imported at the first search); the chart is :func:`phi_lab.plots.plot_hits`; saving
-validates with the injected ``validate`` and writes to :class:`phi_lab.store.MasterList`.
+:func:`phi_lab.find_closed_forms`, imported at the first search); the chart is
+:func:`phi_lab.plots.plot_hits`; saving writes the verdicts the search already computed (its
+frame's ``attrs["verdicts"]``) to :class:`phi_lab.store.MasterList`, validating nothing again.
 A search started from the Search button (or Enter in the target box) runs in a background
 thread, so the notebook stays responsive and the Stop button can set the search's cancel
 event; the hits found until then are shown.
@@ -31,9 +32,7 @@ from phi_lab.widgets._ports import (
     MasterListLike,
     SaveOutcome,
     Search,
-    Validate,
     default_search,
-    default_validate,
     figure_png,
     open_master_list,
 )
@@ -127,9 +126,8 @@ class ExplorerWidget:
     search:
         ``search(kind, target, *, constants, operations, max_complexity, max_results,
         time_budget_s, progress, cancel) -> DataFrame`` (:class:`~phi_lab.widgets._ports.Search`);
-        default :func:`phi_lab.find_equations` / :func:`phi_lab.find_closed_forms`.
-    validate:
-        Used when saving: ``validate(equation, units, mode)``; default :func:`phi_lab.validate`.
+        default :func:`phi_lab.find_equations` / :func:`phi_lab.find_closed_forms`.  Saving keeps
+        the verdicts its frame carries (``attrs["verdicts"]``).
     master_list:
         Where saves go; default ``MasterList()``, opened on first save.
     chart:
@@ -187,7 +185,6 @@ class ExplorerWidget:
         constants: Sequence[str] | None = None,
         operations: Sequence[str] | None = None,
         search: Search | None = None,
-        validate: Validate | None = None,
         master_list: MasterListLike | None = None,
         chart: Callable[..., Figure] | None = None,
     ) -> None:
@@ -201,7 +198,6 @@ class ExplorerWidget:
             if unknown:
                 raise InputError(f"{what}(s) {', '.join(map(repr, unknown))} not offered (offered: {' '.join(names)})")
         self._search = search
-        self._validate = validate
         self._master_list = master_list
         self._chart = chart
         self._cancel = threading.Event()
@@ -340,36 +336,44 @@ class ExplorerWidget:
         return frame
 
     def save_exact(self) -> list[SaveOutcome]:
-        """Validate the exact hits as equations and add the valid ones to the master list.
+        """Add the exact hits whose verdicts are valid to the master list.
 
-        Equations are saved as they are; a closed form ``f`` of target ``t`` as ``t = f``.
+        The verdicts are the search's own (its frame's ``attrs["verdicts"]``, by row): an
+        equation as it was found, a closed form ``f`` of target ``t`` as ``t = f``.  Nothing is
+        validated again, and a row the search gave no verdict is not saved.
         """
         frame = self.frame
         if frame is None or not len(frame):
             self._say("Nothing to save: run a search first.", problem=True)
             return []
-        exact = frame[frame["exact"].astype(bool)]
-        if "equation" in exact.columns:
-            texts = list(exact["equation"])
-        else:
-            texts = [f"{self._searched_target} = {expression}" for expression in exact["expression"]]
-        validate = self._validate or default_validate()
-        results = [validate(text, None, "math") for text in texts]
-        valid = [result for result in results if result.valid]
+        verdicts = frame.attrs.get("verdicts") or {}
+        exact = [label for label, hit in zip(frame.index, frame["exact"].astype(bool), strict=True) if hit]
+        found = [verdicts[label] for label in exact if label in verdicts]
+        valid = [result for result in found if result.valid]
+        if not found:
+            self._say("Nothing to save: the search gave no verdicts for its exact hits.", problem=True)
+            return []
         if self._master_list is None:
             try:
                 self._master_list = open_master_list()
             except InputError as exc:
                 self._say(str(exc), problem=True)
                 return []
-        note = f"{self._searched_kind} search for {self._searched_target}"
+        note = f"{frame.attrs.get('search') or self._searched_kind} search for {self._searched_target}"
         outcomes = list(self._master_list.add_many(valid, note=note, tags=("discovered",), source="explorer"))
         self.saved.extend(outcomes)
         added = sum(1 for outcome in outcomes if outcome.added)
-        skipped = len(results) - len(valid)
+        left = "; ".join(
+            _count(count, *words)
+            for count, words in (
+                (len(found) - len(valid), ("not valid as an equation", "not valid as equations")),
+                (len(exact) - len(found), ("without a verdict", "without verdicts")),
+            )
+            if count
+        )
         self._say(
             f"Saved {added} new to the master list ({len(outcomes) - added} already there"
-            + (f"; {skipped} not valid as equations, not saved)." if skipped else ").")
+            + (f"; {left}, not saved)." if left else ").")
         )
         self.save_button.disabled = True
         return outcomes
@@ -490,8 +494,8 @@ def _missing_input(target: str, constants: Sequence[str], operations: Sequence[s
     return ""
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
 def _integer(value: Any) -> int | None:

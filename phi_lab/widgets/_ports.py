@@ -70,7 +70,10 @@ class Search(Protocol):
     ``hits``, ``seconds``) and ``cancel`` (set by the Stop button).  The frame's ``attrs`` may
     say ``stopped``, ``seconds``, ``hits`` (all hits, before grouping: the progress reports'
     count), ``verified`` (those confirmed at 50 digits), ``reason`` (why little or nothing was
-    found) and ``pool_limit``.
+    found), ``pool_limit``, ``search`` (what the frame is: ``"equations"`` or ``"closed
+    forms"``) and ``verdicts`` (a mapping from a row's index label to the
+    :class:`~phi_lab.ValidationResult` of the equation the row states, as
+    :class:`phi_lab.exploration.Verdicts`: what Save keeps, never validated again).
     """
 
     def __call__(
@@ -112,11 +115,11 @@ class SaveOutcome(Protocol):
 class MasterListLike(Protocol):
     """The part of :class:`phi_lab.store.MasterList` the widgets use."""
 
-    def add(self, result: Any, /, *, units: dict[str, str] | None = None) -> SaveOutcome: ...
+    def add(self, result: ValidationResult, /, *, units: dict[str, str] | None = None) -> SaveOutcome: ...
 
     def add_many(
         self,
-        results: list[Any],
+        results: list[ValidationResult],
         /,
         *,
         units: dict[str, str] | None = None,

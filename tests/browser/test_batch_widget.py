@@ -35,7 +35,7 @@ import pytest
 pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (the 'test' extra)")
 pytest.importorskip("ipydatagrid", reason="the results grid needs the 'notebook' extra (ipydatagrid)")
 
-from playwright.sync_api import Page
+from playwright.sync_api import FloatRect, Page
 
 from phi_lab.widgets._results import (
     CHART_DPI,
@@ -105,7 +105,7 @@ def _heading_x(grid_left: float, heading: str) -> float:
     raise AssertionError(heading)
 
 
-def _filter_exactly(page: Page, box: dict[str, float], heading: str, value: str) -> None:
+def _filter_exactly(page: Page, box: FloatRect, heading: str, value: str) -> None:
     """The heading's menu icon, "Filter by condition...", *Is exactly* ``value``, Apply."""
     page.mouse.click(_heading_x(box["x"], heading), box["y"] + 3 + 13)
     page.locator(".ipydatagrid-context-menu").get_by_text("Filter by condition...").click()
@@ -115,7 +115,7 @@ def _filter_exactly(page: Page, box: dict[str, float], heading: str, value: str)
     dialog.get_by_role("button", name="Apply").click()
 
 
-def _click_row(page: Page, box: dict[str, float], row: int) -> None:
+def _click_row(page: Page, box: FloatRect, row: int) -> None:
     """Click the ``row``-th row in view (0 the first), in its equation cell."""
     page.mouse.click(box["x"] + 3 + ROW_HEADER_WIDTH + 60, box["y"] + 3 + 26 + 22 * row + 11)
 
@@ -163,12 +163,12 @@ def test_batch_widget_10000_rows_in_jupyterlab(
             page.wait_for_timeout(500)
         raise AssertionError(f"{what}: the kernel still says {seen}")
 
-    def grid_box() -> dict[str, float]:
+    def grid_box() -> FloatRect:
         """The grid scrolled into view (running the second cell scrolls the notebook), and where it is."""
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         assert box is not None
-        return dict(box)
+        return box
 
     def shot(name: str) -> None:
         take_screenshot(page, artifacts / f"batch_{name}.png")

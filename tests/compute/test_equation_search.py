@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import mpmath
 import pytest
 
+from phi_lab.compute.device import resolve_device
 from phi_lab.compute.enumeration import Progress, precise_value
 from phi_lab.compute.equation_search import EquationSearch, search_equations
+from phi_lab.compute.scope import EquationSpace, SearchBudget
 from phi_lab.equations.evaluate import MpArithmetic
 from phi_lab.equations.parser import parse_syntax
 from phi_lab.equations.syntax import Symbol, walk
 from phi_lab.errors import InputError
 
 
+def run(
+    target: Any = None,
+    *,
+    constants: Sequence[str] = ("1", "2", "3", "5"),
+    operations: Sequence[str] = ("+", "-", "*", "/", "^", "sqrt"),
+    variable: str = "x",
+    max_complexity: int = 9,
+    max_side_complexity: int | None = 6,
+    x_on_both_sides: bool = True,
+    time_budget_s: float = 10.0,
+    max_pool: int | None = None,
+    cancel: threading.Event | None = None,
+    device: str = "cpu",
+    **options: Any,
+) -> EquationSearch:
+    """search_equations, its space and budget from find_equations' keywords and defaults."""
+    space = EquationSpace(
+        tuple(constants), tuple(operations), max_complexity, variable, max_side_complexity, x_on_both_sides
+    )
+    budget = SearchBudget(time_budget_s, max_pool, cancel)
+    return search_equations(target, space, budget, resolve_device(device), **options)
+
+
 @pytest.fixture(scope="module")
 def phi_equations() -> EquationSearch:
-    return search_equations(device="cpu", time_budget_s=120.0)
+    return run(time_budget_s=120.0)
 
 
 def sides_at(text: str, x: mpmath.mpf) -> tuple[mpmath.mpc, mpmath.mpc]:
@@ -55,13 +82,13 @@ def test_ranking_is_exact_then_simplest(phi_equations: EquationSearch) -> None:
 
 
 def test_results_are_deterministic(phi_equations: EquationSearch) -> None:
-    again = search_equations(device="cpu", time_budget_s=120.0)
+    again = run(time_budget_s=120.0)
     assert [hit.text for hit in again.hits] == [hit.text for hit in phi_equations.hits]
     assert (again.pool, again.pairs) == (phi_equations.pool, phi_equations.pairs)
 
 
 def test_x_on_one_side_only() -> None:
-    search = search_equations(x_on_both_sides=False, max_complexity=7, device="cpu")
+    search = run(x_on_both_sides=False, max_complexity=7)
     assert search.hits
     for hit in search.hits:
         assert hit.left.has_variable and not hit.right.has_variable
@@ -69,7 +96,7 @@ def test_x_on_one_side_only() -> None:
 
 
 def test_a_float_target_is_close_but_never_exact() -> None:
-    search = search_equations(1.618033988749895, max_complexity=6, device="cpu")
+    search = run(1.618033988749895, max_complexity=6)
     hits = {hit.text: hit for hit in search.hits}
     assert not any(hit.exact for hit in search.hits)
     assert 14 <= hits["x^2 = x + 1"].digits <= 17
@@ -80,21 +107,19 @@ def test_a_float_target_is_close_but_never_exact() -> None:
     [("sqrt(2)", "x^2 = 2", ("1", "2", "3")), ("pi", "x = pi", ("1", "2", "pi")), ("0", "x = x^2", ("1", "2"))],
 )
 def test_other_targets(target: str, expected: str, constants: tuple[str, ...]) -> None:
-    search = search_equations(target, constants=constants, max_complexity=5, device="cpu")
+    search = run(target, constants=constants, max_complexity=5)
     assert expected in {hit.text for hit in search.hits if hit.exact}
 
 
 def test_identities_in_x_are_not_equations_of_the_target() -> None:
     # log(x) + log(1/x) = log(1) holds for every x; a constant such as Euler's γ satisfies no short equation.
     gamma = "0.57721566490153286060651209008240243104215933593992"
-    search = search_equations(
-        gamma, constants=("1",), operations=("+", "/", "log"), max_complexity=9, max_side_complexity=7, device="cpu"
-    )
+    search = run(gamma, constants=("1",), operations=("+", "/", "log"), max_complexity=9, max_side_complexity=7)
     assert search.hits == () and search.pairs == 0
 
 
 def test_dressed_up_equations_are_left_out() -> None:
-    search = search_equations("pi", constants=("1", "2", "pi"), operations=("+", "-", "*", "/", "exp"), device="cpu")
+    search = run("pi", constants=("1", "2", "pi"), operations=("+", "-", "*", "/", "exp"))
     texts = {hit.text for hit in search.hits}
     assert "x = pi" in texts and "x - 1 = pi - 1" not in texts
     for dressed in ("x + 1 = pi + 1", "2*x = 2*pi", "x/2 = pi/2", "1 - x = 1 - pi", "exp(x) = exp(pi)"):
@@ -105,9 +130,9 @@ def test_dressed_up_equations_are_left_out() -> None:
 def test_budgets_stop_the_search() -> None:
     cancel = threading.Event()
     cancel.set()
-    cancelled = search_equations(cancel=cancel, device="cpu")
+    cancelled = run(cancel=cancel)
     assert cancelled.stopped == "cancelled" and cancelled.levels == 0 and not cancelled.hits
-    small = search_equations(max_pool=100, device="cpu")
+    small = run(max_pool=100)
     assert small.stopped == "memory" and small.pool <= 100 and small.levels == 3
     # The finished levels are still matched: x^2 = x + 1 needs sides of complexity 3.
     assert "x^2 = x + 1" in {hit.text for hit in small.hits}
@@ -115,7 +140,7 @@ def test_budgets_stop_the_search() -> None:
 
 def test_progress_reports_hits() -> None:
     reports: list[Progress] = []
-    search = search_equations(max_complexity=6, max_side_complexity=4, device="cpu", progress=reports.append)
+    search = run(max_complexity=6, max_side_complexity=4, progress=reports.append)
     assert reports and reports[-1].hits == search.pairs
     assert [report.evaluated for report in reports] == sorted(report.evaluated for report in reports)
 
@@ -132,22 +157,22 @@ def test_progress_reports_hits() -> None:
         ({"time_budget_s": 0}, "time budget"),
     ],
 )
-def test_bad_arguments_are_clear_errors(arguments: dict[str, object], message: str) -> None:
+def test_bad_arguments_are_clear_errors(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        search_equations(device="cpu", **arguments)  # type: ignore[arg-type]
+        run(**arguments)
 
 
 @pytest.mark.requires_cuda
 def test_cuda_finds_the_same_equations(phi_equations: EquationSearch) -> None:
-    on_cuda = search_equations(device="cuda", time_budget_s=120.0)
+    on_cuda = run(device="cuda", time_budget_s=120.0)
     assert [hit.text for hit in on_cuda.hits if hit.exact] == [hit.text for hit in phi_equations.hits if hit.exact]
 
 
 def test_a_search_that_finds_nothing_says_why() -> None:
-    pi = search_equations("pi", max_complexity=6, device="cpu", time_budget_s=600)
+    pi = run("pi", max_complexity=6, time_budget_s=600)
     assert not any(hit.exact for hit in pi.hits)
     assert pi.reason is not None and pi.reason.startswith("pi is transcendental") and "add pi" in pi.reason
-    assert search_equations("phi", max_complexity=6, device="cpu").reason is None
-    digits = search_equations(1.6180339887498949, max_complexity=6, device="cpu")
+    assert run("phi", max_complexity=6).reason is None
+    digits = run(1.6180339887498949, max_complexity=6)
     assert digits.reason is not None and "16 digits" in digits.reason
     assert pi.pool_limit > pi.pool > 0 and pi.pool_bytes > 0 and pi.pruned > 0

@@ -23,7 +23,7 @@ from phi_lab.equations.parser import parse_syntax
 CPU = torch.device("cpu")
 #: The page that prints the rules' table (one row per rule).
 EXPLORATION_DOC = Path(__file__).resolve().parents[2] / "docs" / "exploration.md"
-RICH = ("+", "-", "*", "/", "^", "sqrt", "exp", "log", "sin", "asin", "cos", "acos", "tan", "atan")
+RICH: tuple[str, ...] = ("+", "-", "*", "/", "^", "sqrt", "exp", "log", "sin", "asin", "cos", "acos", "tan", "atan")
 RICH += ("sinh", "asinh", "cosh", "acosh")
 
 

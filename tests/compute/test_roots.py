@@ -13,11 +13,11 @@ from phi_lab.equations.parser import parse_syntax
 CPU = torch.device("cpu")
 
 
-def _relation(text: str):  # type: ignore[no-untyped-def]
+def _relation(text: str):
     return parse_syntax(text).relations[0]
 
 
-def _real_root(text: str, variables: tuple[str, ...] = ("x",)):  # type: ignore[no-untyped-def]
+def _real_root(text: str, variables: tuple[str, ...] = ("x",)):
     bases = [dict.fromkeys(variables, 1.0), dict.fromkeys(variables, -0.7)]
     return find_real_root(
         _relation(text),

@@ -12,7 +12,7 @@ from phi_lab.equations.parser import parse_syntax
 CPU = torch.device("cpu")
 
 
-def _system(text: str, mode: str = "math"):  # type: ignore[no-untyped-def]
+def _system(text: str, mode: str = "math"):
     return classify(parse_syntax(text), default_constants(mode), CPU, mode=mode)
 
 

@@ -19,7 +19,7 @@ MATH = default_constants("math")
 AUTO = default_constants("auto")
 
 
-def _decide(text: str, constants: frozenset[str] = MATH):  # type: ignore[no-untyped-def]
+def _decide(text: str, constants: frozenset[str] = MATH):
     relation = parse_syntax(text).relations[0]
     names = {node.name for side in (relation.lhs, relation.rhs) for node in walk(side) if isinstance(node, Symbol)}
     return decide_exactly(relation, frozenset(names - constants), constants)

@@ -5,6 +5,9 @@
 and the outputs of FeynmanEquations.csv (100 equations) and BonusEquations.csv
 (20 equations), read from the copies in the public repository
 edfink234/Alpha-Zero-Symbolic-Regression.
+
+The lexer's :func:`~phi_lab.equations.lexer.read_name` and binding's
+:func:`~phi_lab.equations.binding.normalize_units` on their own: ``test_lexer.py``, ``test_binding.py``.
 """
 
 from __future__ import annotations
@@ -12,13 +15,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import phi_lab as pl
-from phi_lab.equations.binding import normalize_units
 from phi_lab.equations.lexer import read_name
-from phi_lab.equations.parser import parse_syntax
 
 AI_FEYNMAN_NAMES = (
     "A", "A_vec", "B", "Bx", "By", "Bz", "C", "D", "E_den", "E_n", "Ef", "F", "G", "H", "H_G",
@@ -127,38 +126,8 @@ def test_a_trailing_underscore_is_a_name_of_its_own() -> None:
     assert pl.parse("g_ = 2*g").syntax.names == {"g_", "g"}  # declared or not
 
 
-@pytest.mark.parametrize(
-    ("key", "fragment"), [("x_{i+1}", "holds no arithmetic"), ("m c", "one name"), ("2", "a name")]
-)
-def test_a_units_key_that_is_not_one_name_is_refused(key: str, fragment: str) -> None:
-    with pytest.raises(pl.UnitError, match=fragment):
-        normalize_units({key: "m"})
-
-
 def test_canonical_names_are_sympy_symbols_of_the_same_name() -> None:
     names = {"rho_c_0", "t_1over2", "g_", "E_k_max", "A_vec"}
     equation = pl.parse("rho_c_0 = t_{1/2} g_ E_{k,max} A_vec", units=dict.fromkeys(names, "1"))
     (relation,) = equation.as_sympy()
     assert {symbol.name for symbol in relation.free_symbols} == names
-
-
-_PART = st.from_regex(r"[a-z][a-z0-9]{0,3}|[0-9]{1,2}|theta|rho", fullmatch=True)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    base=st.sampled_from(["x", "E", "rho", "theta", "Int"]),
-    parts=st.lists(_PART, min_size=1, max_size=3),
-    braced=st.booleans(),
-    trailing=st.booleans(),
-)
-def test_every_spelling_reads_back_to_its_canonical_name(
-    base: str, parts: list[str], braced: bool, trailing: bool
-) -> None:
-    spelled = f"{base}_{{{','.join(parts)}}}" if braced else "".join([base, *(f"_{part}" for part in parts)])
-    spelled += "_" if trailing else ""
-    name = read_name(spelled)
-    assert name == "_".join([base, *parts]) + ("_" if trailing else "")
-    assert CANONICAL.fullmatch(name)
-    assert read_name(name) == name
-    assert parse_syntax(f"{spelled} = {name}", frozenset({name})).names == {name}

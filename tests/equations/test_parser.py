@@ -1,4 +1,8 @@
-"""Parser and lexer: every spelling of the same equation gives the same tree; errors carry columns."""
+"""The parser, over the lexer's tokens: every spelling of an equation gives the same tree; errors carry columns.
+
+The lexer's tokens on their own: ``test_lexer.py``; the tree's values: ``test_syntax.py``; name splitting:
+``test_names.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from fractions import Fraction
 
 import pytest
 
-from phi_lab.equations.names import split_word
 from phi_lab.equations.parser import MAX_DEPTH, MAX_LENGTH, MAX_TREE_DEPTH, parse_syntax
 from phi_lab.equations.syntax import Call, Number, Operation, Symbol, canonical_form
 from phi_lab.errors import ParseError
@@ -205,23 +208,6 @@ def test_capital_letters_and_greek_names_are_ordinary_names() -> None:
         "beta",
     }
     assert parse_syntax("hbar = 1").names == {"hbar"}
-
-
-@pytest.mark.parametrize(
-    ("word", "pieces"),
-    [
-        ("mc", ["m", "c"]),
-        ("phi", ["phi"]),
-        ("theta", ["theta"]),
-        ("sinx", ["sin", "x"]),
-        ("q1", ["q_1"]),
-        ("theta12", ["theta_12"]),
-        ("abc", ["a", "b", "c"]),
-        ("mc2", ["m", "c_2"]),
-    ],
-)
-def test_split_word(word: str, pieces: list[str]) -> None:
-    assert [piece for _offset, piece in split_word(word, frozenset())] == pieces
 
 
 @pytest.mark.parametrize(

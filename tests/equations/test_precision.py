@@ -11,7 +11,7 @@ from phi_lab.equations.precision import compare_at, constant_difference, extra_d
 AUTO = default_constants("auto")
 
 
-def _relation(text: str):  # type: ignore[no-untyped-def]
+def _relation(text: str):
     return parse_syntax(text).relations[0]
 
 

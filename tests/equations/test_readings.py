@@ -189,8 +189,8 @@ def test_no_reading_at_all_makes_these_consistent(text: str, names: tuple[str, .
             constants.discard(name)
             if reading.constant == name:
                 constants.add(name)
-            elif reading.dimension() is not None:
-                dimensions[name] = reading.dimension()
+            elif (dimension := reading.dimension()) is not None:
+                dimensions[name] = dimension
         assert check_dimensions(syntax, dimensions, frozenset(constants)).status == "fail", choice
 
 
@@ -412,5 +412,5 @@ def test_renaming_keeps_columns_and_the_text() -> None:
     interpretation = interpret(parse_syntax("E = eV"), "auto", {}, load_catalog())
     rhs = interpretation.equation.syntax.relations[0].rhs
     assert isinstance(rhs, Operation)
-    assert rhs.args[0] == Symbol("e_charge") and rhs.args[0].column == 5  # type: ignore[union-attr]
+    assert rhs.args[0] == Symbol("e_charge") and rhs.args[0].column == 5
     assert interpretation.equation.syntax.text == "E = eV"

@@ -33,17 +33,26 @@ class Outcome:
 class FakeMasterList:
     def __init__(self) -> None:
         self.added: list[tuple[str, dict[str, Any]]] = []
+        self.results: list[pl.ValidationResult] = []
 
-    def add(self, result: Any, **options: Any) -> Outcome:
+    def add(self, result: pl.ValidationResult, **options: Any) -> Outcome:
         return self.add_many([result], **options)[0]
 
-    def add_many(self, results: Sequence[Any], **options: Any) -> list[Outcome]:
+    def add_many(self, results: Sequence[pl.ValidationResult], **options: Any) -> list[Outcome]:
         outcomes = []
         for result in results:
+            assert isinstance(result, pl.ValidationResult)  # the store takes records only
             known = any(text == result.equation for text, _ in self.added)
             self.added.append((result.equation, options))
+            self.results.append(result)
             outcomes.append(Outcome(len(self.added), not known))
         return outcomes
+
+
+def verdict(equation: str, *, valid: bool = True) -> pl.ValidationResult:
+    """A verdict as a search computed it, without running the pipeline."""
+    kind = "identity" if valid else "contradiction"
+    return pl.ValidationResult(valid, 0.9, (1, 0, 0), 1, 0.0, "fake.", 0.1, equation=equation, kind=kind, mode="math")
 
 
 class BlockingSearch:
@@ -80,7 +89,8 @@ class BlockingSearch:
 
 
 def test_a_real_search_for_phi_shows_its_equations_and_chart() -> None:
-    explorer = ExplorerWidget(max_complexity=6, time_budget_s=60.0)
+    master = FakeMasterList()
+    explorer = ExplorerWidget(max_complexity=6, time_budget_s=60.0, master_list=master)
     explorer.search_button.click()  # runs in a background thread
     assert explorer.wait(timeout=120)
     frame = explorer.frame
@@ -88,6 +98,10 @@ def test_a_real_search_for_phi_shows_its_equations_and_chart() -> None:
     assert "x^2 = x + 1" in explorer.table.value and "exact" in explorer.status.value
     assert bytes(explorer.chart.value).startswith(PNG)
     assert not explorer.save_button.disabled and explorer.error is None
+    explorer.save_button.click()  # the search's own verdicts are saved, not validated again
+    exact = frame.index[frame["exact"]]
+    assert master.results == [frame.attrs["verdicts"][label] for label in exact] and len(exact) >= 2
+    assert master.added[0][1]["note"] == "equations search for phi"
 
 
 def test_stop_cancels_the_running_search_and_keeps_what_it_found() -> None:
@@ -120,20 +134,44 @@ def test_progress_is_shown_while_searching() -> None:
     assert any("120 candidates" in text and "2 hits" in text for text in seen)
 
 
-def test_save_validates_the_exact_hits_and_keeps_the_valid_ones() -> None:
+def test_save_keeps_the_searchs_valid_verdicts_of_exact_hits() -> None:
     master = FakeMasterList()
     frame = pd.DataFrame({"expression": ["(1 + sqrt(5))/2", "2/(sqrt(5) - 1)", "1.6"], "complexity": [5, 5, 2],
                           "error": [0.0, 0.0, 0.01], "digits": [50, 50, 1], "exact": [True, True, False]})  # fmt: skip
+    verdicts = {0: verdict("phi = (1 + sqrt(5))/2"), 1: verdict("phi = 2/(sqrt(5) - 1)"), 2: verdict("phi = 1.6")}
+    frame.attrs.update(search="closed forms", verdicts=verdicts)
     explorer = ExplorerWidget(
         kind="closed forms", search=lambda *args, **kwargs: frame, master_list=master,
         chart=lambda frame, target: _figure(),
     )  # fmt: skip
     explorer.run()
     outcomes = explorer.save_exact()
-    assert [text for text, _ in master.added] == ["phi = (1 + sqrt(5))/2", "phi = 2/(sqrt(5) - 1)"]
+    assert master.results == [verdicts[0], verdicts[1]]  # the very records the search made: exact rows only
     assert all(outcome.added for outcome in outcomes)
     assert master.added[0][1]["tags"] == ("discovered",) and "closed forms search for phi" in master.added[0][1]["note"]
+    assert master.added[0][1]["source"] == "explorer"
     assert "Saved 2 new" in explorer.status.value and explorer.save_button.disabled
+
+
+def test_save_says_what_it_left_out_and_never_reads_column_names() -> None:
+    """The frame says what it is (``attrs["search"]``) and carries its verdicts by row label."""
+    master = FakeMasterList()
+    frame = pd.DataFrame({"hit": ["a", "b", "c", "d"], "error": [0.0] * 4, "exact": [True, True, True, False]})
+    frame.index = [10, 20, 30, 40]  # labels, not positions
+    frame.attrs.update(search="equations", verdicts={10: verdict("x = 1"), 30: verdict("1 = 2", valid=False)})
+    explorer = ExplorerWidget(kind="closed forms", search=lambda *a, **k: frame, master_list=master,
+                              chart=lambda frame, target: _figure())  # fmt: skip
+    explorer.run()
+    explorer.save_exact()
+    assert [text for text, _ in master.added] == ["x = 1"]
+    assert master.added[0][1]["note"] == "equations search for phi"  # what the frame says it is
+    status = explorer.status.value
+    assert "Saved 1 new" in status and "1 not valid as an equation; 1 without a verdict, not saved" in status, status
+    bare = pd.DataFrame({"expression": ["pi"], "error": [0.0], "exact": [True]})  # a search that gives no verdicts
+    explorer._search = lambda *a, **k: bare
+    explorer.run()
+    assert explorer.save_exact() == [] and "gave no verdicts" in (explorer.error or "")
+    assert len(master.added) == 1
 
 
 def test_problems_are_shown_not_raised() -> None:
@@ -172,7 +210,7 @@ def _figure() -> Any:
 def test_the_widget_displays_as_its_box() -> None:
     bundle = ExplorerWidget()._repr_mimebundle_()
     assert bundle is not None and "application/vnd.jupyter.widget-view+json" in bundle
-    assert isinstance(pl.find_equations, Callable)  # the default search is the façade's
+    assert callable(pl.find_equations)  # the default search is the façade's
 
 
 # ---------------------------------------------------------------- every control, and what the status line says
@@ -277,15 +315,17 @@ def test_enter_in_the_target_starts_a_search() -> None:
 
 
 def test_switching_kind_resets_the_choices_the_user_left_alone() -> None:
+    # The values change through widget events, which mypy does not see: it keeps the tuple
+    # length each assert narrowed the value to, hence the comparison-overlap ignores.
     explorer = ExplorerWidget()
     assert explorer.constants.value == ("1", "2", "3", "5")
     explorer.kind.value = "closed forms"
-    assert explorer.constants.value == ("1", "2", "3", "5", "pi", "e", "sqrt5")
+    assert explorer.constants.value == ("1", "2", "3", "5", "pi", "e", "sqrt5")  # type: ignore[comparison-overlap]
     assert explorer.operations.value == ("+", "-", "*", "/", "^", "sqrt", "exp", "log")
     explorer.constants.buttons["phi"].value = True  # changed by the user: kept from now on
     explorer.kind.value = "equations"
-    assert explorer.constants.value == ("1", "2", "3", "5", "pi", "e", "phi", "sqrt5")
-    assert explorer.operations.value == ("+", "-", "*", "/", "^", "sqrt")  # untouched: followed the kind
+    assert explorer.constants.value == ("1", "2", "3", "5", "pi", "e", "phi", "sqrt5")  # type: ignore[comparison-overlap]
+    assert explorer.operations.value == ("+", "-", "*", "/", "^", "sqrt")  # type: ignore[comparison-overlap]
 
 
 def test_an_empty_choice_is_a_problem_in_the_status_line() -> None:
@@ -409,8 +449,8 @@ def test_a_choice_row_is_a_widget_with_one_value() -> None:
     changes: list[tuple[str, ...]] = []
     row.observe(lambda change: changes.append(change["new"]), names="value")
     assert row.value == ("pi", "phi") and row.buttons["pi"].value and row.buttons["pi"].button_style == "info"
-    row.buttons["e"].value = True
-    assert row.value == ("pi", "e", "phi") and row.buttons["e"].button_style == "info"
+    row.buttons["e"].value = True  # a click: it changes row.value, which mypy does not see (hence the ignore)
+    assert row.value == ("pi", "e", "phi") and row.buttons["e"].button_style == "info"  # type: ignore[comparison-overlap]
     row.value = ("e",)
     assert [name for name, button in row.buttons.items() if button.value] == ["e"]
     assert changes == [("pi", "e", "phi"), ("e",)]
