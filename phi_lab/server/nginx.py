@@ -1,10 +1,11 @@
 """Run the fleet's nginx configuration from a user directory, against workers on loopback.
 
-``docker/nginx.conf`` is written for the nginx:1.27-alpine image inside Docker: it resolves
-the ``worker`` service through Docker's DNS (``resolve``, nginx >= 1.27.3), listens on port
-80 and logs under ``/var/log/nginx``. :func:`render_loopback` rewrites exactly those parts
-so that Debian's nginx (1.22 and later) runs it from a directory of its own, as the current
-user, against workers on ``127.0.0.1``, and leaves every other line alone: balancing,
+``docker/nginx.conf`` is written for the balancer's container: its replicas come from an
+included file that ``docker/lb-entrypoint.sh`` keeps equal to what Docker's DNS answers for
+the ``worker`` service (the ``# replicas: NAME:PORT PARAMETERS`` line says which), it listens
+on port 80 and logs to the container's output. :func:`render_loopback` rewrites exactly those
+parts so that Debian's nginx (1.22 and later) runs it from a directory of its own, as the
+current user, against workers on ``127.0.0.1``, and leaves every other line alone: balancing,
 failover, body size, request ids and logging are the fleet's own. :func:`start_nginx` and
 :func:`stop_nginx` run the result as a foreground process.  From a shell::
 
@@ -20,10 +21,9 @@ The rewrites, all by line (the configuration keeps one directive per line):
   child of whoever started it, with its real master/worker structure.
 - ``pid``, ``error_log`` and ``access_log`` (the file ones) point into ``prefix``, and every
   ``*_temp_path`` is set to ``prefix/NAME_temp`` (nginx creates those itself).
-- ``resolver`` and ``resolver_timeout`` are dropped (nothing is resolved on loopback).
-- The upstream ``server NAME:PORT resolve ...;`` line becomes one
-  ``server 127.0.0.1:PORT ...;`` per port, with the same parameters less ``resolve``
-  (or ``server_params`` when given).
+- The ``include ...;`` of the replicas (the line after ``# replicas: NAME:PORT PARAMETERS``)
+  becomes one ``server 127.0.0.1:PORT PARAMETERS;`` per port, with the parameters of the
+  ``# replicas:`` line (or ``server_params`` when given): what the entrypoint would write.
 - ``listen 80;`` becomes ``listen 127.0.0.1:LISTEN_PORT;``.
 
 tests/server/nginx_loopback.py holds the tests' copy of this module; a test keeps the two
@@ -64,8 +64,10 @@ _USER = re.compile(r"^[ \t]*user[ \t][^;]*;[ \t]*\n", re.MULTILINE)
 _PID = re.compile(r"^([ \t]*)pid[ \t][^;]*;", re.MULTILINE)
 _ERROR_LOG = re.compile(r"^([ \t]*)error_log[ \t]+\S+([^;]*);", re.MULTILINE)
 _ACCESS_LOG = re.compile(r"^([ \t]*)access_log[ \t]+(?!off\b)\S+([^;]*);", re.MULTILINE)
-_RESOLVER = re.compile(r"^[ \t]*resolver(?:_timeout)?[ \t][^;]*;[ \t]*\n", re.MULTILINE)
-_SERVER_RESOLVE = re.compile(r"^([ \t]*)server[ \t]+\S+((?:[ \t]+[^;\s]+)*)[ \t]*;", re.MULTILINE)
+#: ``# replicas: NAME:PORT PARAMETERS`` then the ``include`` of the file the entrypoint writes.
+_REPLICAS = re.compile(
+    r"^[ \t]*#[ \t]*replicas:[ \t]*(\S+):(\d+)([^\n]*)\n([ \t]*)include[ \t]+[^;\s]+[ \t]*;", re.MULTILINE
+)
 _LISTEN = re.compile(r"^([ \t]*)listen[ \t]+80[ \t]*;", re.MULTILINE)
 _HTTP = re.compile(r"^([ \t]*)http[ \t]*\{[ \t]*\n", re.MULTILINE)
 
@@ -121,8 +123,8 @@ def render_loopback(
     prefix
         Existing directory for the pid file, logs and temporary files (nginx's ``-p``).
     server_params
-        Parameters for each upstream server line instead of the original's (less
-        ``resolve``), e.g. ``"max_fails=1 fail_timeout=5s"``.
+        Parameters for each upstream server line instead of the ``# replicas:`` line's,
+        e.g. ``"max_fails=1 fail_timeout=5s"``.
 
     Returns
     -------
@@ -153,15 +155,15 @@ def render_loopback(
     text = _sub(
         _ACCESS_LOG, rf"\g<1>access_log {_quote(prefix / ACCESS_LOG)}\g<2>;", text, "access_log", exactly_one=False
     )
-    text = _sub(_RESOLVER, "", text, "resolver directive", exactly_one=False)
-
-    resolving = [m for m in _SERVER_RESOLVE.finditer(text) if "resolve" in m.group(2).split()]
-    if len(resolving) != 1:
-        raise InputError(f"expected one upstream server with `resolve`, found {len(resolving)}")
-    match = resolving[0]
-    indent = match.group(1)
+    replicas = list(_REPLICAS.finditer(text))
+    if len(replicas) != 1:
+        raise InputError(
+            f"expected one `# replicas: NAME:PORT PARAMETERS` line followed by an include, found {len(replicas)}"
+        )
+    match = replicas[0]
+    indent = match.group(4)
     if server_params is None:
-        server_params = " ".join(p for p in match.group(2).split() if p != "resolve")
+        server_params = match.group(3).strip()
     params = f" {server_params}" if server_params else ""
     servers = "\n".join(f"{indent}server 127.0.0.1:{port}{params};" for port in ports)
     text = text[: match.start()] + servers + text[match.end() :]
