@@ -48,7 +48,7 @@ from phi_lab.options import check_mode
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["parse", "validate", "validate_each", "validate_many"]
+__all__ = ["parse", "validate", "validate_checked", "validate_each", "validate_many"]
 
 #: Equations per device batch in validate_many / validate_each.
 _CHUNK = 1024
@@ -123,6 +123,14 @@ def validate(
     declared = normalize_units(units)
     target = resolve_device(device)
     return _validate(equation, declared, mode, target, start)
+
+
+def validate_checked(equation: str, declared: Mapping[str, str], mode: str, device: torch.device) -> ValidationResult:
+    """:func:`validate` for a caller that checked its options where they entered (the HTTP
+    worker): ``declared`` already normalized (:func:`~phi_lab.equations.binding.normalize_units`),
+    ``mode`` checked (:func:`~phi_lab.options.check_mode`) and ``device`` resolved, so none of
+    them is checked again."""
+    return _validate(equation, declared, mode, device, time.perf_counter())
 
 
 def validate_many(

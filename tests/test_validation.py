@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import phi_lab as pl
+from phi_lab.options import Mode
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -198,3 +199,25 @@ def test_validate_many_frames_hold_what_validate_holds_and_show_no_nan() -> None
     shown = frame[["equation", "valid", "kind", "decided_by", "betti", "catalog"]]
     assert "NaN" not in shown.to_string() and "NaN" not in shown.to_html()
     assert "(1, 0, 0)" in shown.to_string()
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "mode"),
+    [
+        ("E = m*c^2", None, "auto"),
+        ("F = m*a", {"F": "N", "m": "kg", "a": "m/s^2"}, "physics"),
+        ("x^2 = x + 1", None, "math"),
+        ("F = m + a", {"F": "newton"}, "auto"),
+    ],
+)
+def test_validate_checked_is_validate_with_its_options_checked_before(
+    text: str, units: dict[str, str] | None, mode: Mode
+) -> None:
+    from phi_lab.compute.device import resolve_device
+    from phi_lab.equations.binding import normalize_units
+    from phi_lab.validation import validate_checked
+
+    device = resolve_device("cpu")
+    checked = validate_checked(text, normalize_units(units), mode, device).to_dict()
+    plain = pl.validate(text, units, mode, device=device).to_dict()
+    assert checked | {"processing_time_ms": 0} == plain | {"processing_time_ms": 0}

@@ -43,12 +43,11 @@ from typing import Any, TypeVar
 import torch
 
 from phi_lab.compute.device import resolve_device
-from phi_lab.equations.binding import normalize_units
 from phi_lab.errors import BudgetExceededError, InputError, OverloadedError
-from phi_lab.options import check_mode
+from phi_lab.options import Mode
 from phi_lab.server.metrics import Metrics
 from phi_lab.server.settings import Settings
-from phi_lab.validation import validate, validate_each
+from phi_lab.validation import validate_checked, validate_each
 
 __all__ = ["INLINE_COOLDOWN_S", "INLINE_SLOW_S", "INLINE_WAITED_S", "Engine", "Job", "Status", "worker_identity"]
 
@@ -77,10 +76,11 @@ def worker_identity() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One equation to validate, with its options."""
+    """One equation to validate, with its options as checked at the edge: ``mode`` one of the
+    modes, ``units`` normalized (:func:`~phi_lab.equations.binding.normalize_units`)."""
 
     equation: str
-    mode: str = "auto"
+    mode: Mode = "auto"
     units: Mapping[str, str] | None = None
 
 
@@ -221,7 +221,7 @@ class Engine:
             raise BudgetExceededError(f"the request exceeded its time budget of {budget:g} s", budget)
         return result
 
-    async def validate_batch(self, equations: Sequence[str], mode: str, units: Mapping[str, str] | None) -> list[Any]:
+    async def validate_batch(self, equations: Sequence[str], mode: Mode, units: Mapping[str, str] | None) -> list[Any]:
         """Validate a batch in one compute job; the budget scales per 1,000 equations."""
         if len(equations) > self.settings.max_batch:
             raise InputError(f"a batch holds at most {self.settings.max_batch:,} equations, got {len(equations):,}")
@@ -253,7 +253,7 @@ class Engine:
         return future.result()
 
     def _score(self, job: Job) -> dict[str, Any]:
-        result = validate(job.equation, job.units, job.mode, device=self.device).to_dict()
+        result = validate_checked(job.equation, job.units or {}, job.mode, self.device).to_dict()
         result["worker_id"] = self.worker_id
         self.metrics.equations.inc()
         return result
@@ -263,15 +263,13 @@ class Engine:
 
         An input error of one group is returned in its jobs' places, not raised.
         """
-        groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+        groups: dict[tuple[Mode, tuple[tuple[str, str], ...]], list[int]] = {}
         for position, job in enumerate(jobs):
             groups.setdefault((job.mode, tuple(sorted((job.units or {}).items()))), []).append(position)
         results: list[Any] = [None] * len(jobs)
         for (mode, units), positions in groups.items():
             try:
-                check_mode(mode)
-                declared = normalize_units(dict(units))
-                verdicts = validate_each([jobs[p].equation for p in positions], declared, mode, self.device)
+                verdicts = validate_each([jobs[p].equation for p in positions], dict(units), mode, self.device)
             except InputError as error:
                 for position in positions:
                     results[position] = error
