@@ -12,8 +12,8 @@ What it measures, all in one run on one machine, every server a real process on 
 * ``POST /validate`` for the seed's four examples and for :data:`CORPUS`, a fixed mix of 30
   equations (one equation per request, cycled in order), on
 
-  - one worker, direct (default settings: dynamic batching off);
-  - one worker with dynamic batching on (``PHI_LAB_BATCHING=on``, default wait and size);
+  - one worker, direct, dynamic batching off (``PHI_LAB_BATCHING=off``: one request at a time);
+  - one worker with dynamic batching on (its default, with the default wait and size);
   - nginx (``docker/nginx.conf`` rendered for loopback by ``tests/server/nginx_loopback.py``)
     in front of one worker, and in front of two workers;
 

@@ -209,7 +209,7 @@ def run_pinned(args: argparse.Namespace, progress: Callable[[str], None]) -> dic
         progress("starting the bare app and one worker")
         bare = start_bare(root, server_cpu)
         stack.callback(stop_worker, bare)
-        worker = start_worker("worker", args.device, False, root, server_cpu)
+        worker = start_worker("worker", args.device, True, root, server_cpu)  # its defaults: batching on
         stack.callback(stop_worker, worker)
         deadline = time.monotonic() + WORKER_START_TIMEOUT_S
         for server in (bare, worker):
@@ -252,6 +252,7 @@ def run_pinned(args: argparse.Namespace, progress: Callable[[str], None]) -> dic
             "duration_s": args.duration,
             "rounds": args.rounds,
             "compute_threads": info["limits"]["compute_threads"],
+            "batching": info["limits"]["batching"],
             "log_level": info["limits"]["log_level"],
         },
         "rows": [asdict(row) for row in rows.values()],
@@ -276,8 +277,8 @@ def print_pinned_report(report: dict[str, Any]) -> None:
     print(
         f"servers: the bare app (bench.server_processes.bare_app, uvicorn configured as phi-lab serve) and "
         f"phi-lab serve (1 process, PHI_LAB_DEVICE={settings['device']}, device reported "
-        f"{settings['worker_device']}, compute threads {settings['compute_threads']}, log level "
-        f"{settings['log_level']}), both on 127.0.0.1"
+        f"{settings['worker_device']}, compute threads {settings['compute_threads']}, dynamic batching "
+        f"{'on' if settings['batching'] else 'off'}, log level {settings['log_level']}), both on 127.0.0.1"
     )
     print(
         f"load: {facts['generator']}, {settings['concurrency']} keep-alive connections, "

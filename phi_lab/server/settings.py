@@ -10,8 +10,10 @@ variable                       default          meaning
 ``PHI_LAB_MAX_BATCH``          10000            equations per /validate/batch request
 ``PHI_LAB_TIME_BUDGET_S``      2.0              per request (per 1,000 equations of a batch)
 ``PHI_LAB_QUEUE_LIMIT``        256              requests admitted at once (503 above it)
-``PHI_LAB_BATCHING``           off              group concurrent /validate requests (on/off)
-``PHI_LAB_BATCH_WAIT_MS``      2.0              longest wait for a batch to fill
+``PHI_LAB_BATCHING``           on               score the short /validate requests that queued up
+                                                together as one batch, in a thread of its own
+``PHI_LAB_BATCH_WAIT_MS``      0                how long a batch waits for more requests
+                                                (0: it takes what queued up, never waits)
 ``PHI_LAB_BATCH_MAX``          64               largest batch
 ``PHI_LAB_COMPUTE_THREADS``    1                threads that run validations
 ``PHI_LAB_INLINE_MAX_CHARS``   200              longest equation validated on the event loop
@@ -55,8 +57,8 @@ class Settings:
     max_batch: int = 10_000
     time_budget_s: float = 2.0
     queue_limit: int = 256
-    batching: bool = False
-    batch_wait_ms: float = 2.0
+    batching: bool = True
+    batch_wait_ms: float = 0.0
     batch_max: int = 64
     compute_threads: int = 1
     inline_max_chars: int = 200

@@ -52,11 +52,11 @@ class Fleet:
         assert result.returncode == 0, f"docker-compose {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
         return result
 
-    def workers(self, *, running_only: bool = True) -> list[str]:
-        """The worker containers' names, in Compose's numbering."""
+    def workers(self) -> list[str]:
+        """The running worker containers' names, in Compose's numbering."""
         filters = ["--filter", f"label=com.docker.compose.project={PROJECT}"]
         filters += ["--filter", "label=com.docker.compose.service=worker"]
-        listed = docker("ps", *([] if running_only else ["--all"]), *filters, "--format", "{{.Names}}").stdout
+        listed = docker("ps", *filters, "--format", "{{.Names}}").stdout
         return sorted(listed.split(), key=lambda name: int(name.rsplit("_", 1)[1]))
 
     def health(self, container: str) -> str:

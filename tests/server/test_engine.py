@@ -113,6 +113,46 @@ def test_a_slow_inline_validation_sends_the_next_ones_to_the_pool(monkeypatch: p
     assert all(name.startswith("phi-lab-compute") for name in names[1:])
 
 
+def test_a_lone_request_is_scored_on_the_loop_and_concurrent_ones_as_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batching (the default): a request alone in the worker skips the thread hop; short requests
+    that queue up together are scored as batches in the batch thread, each answered with its own
+    verdict, in order; a long one goes to the pool alone."""
+    assert Settings().batching and Settings().batch_wait_ms == 0
+    batches: list[tuple[str, int]] = []
+    score_many = Engine._score_many
+
+    def recording(self: Engine, jobs: Any) -> list[Any]:
+        batches.append((threading.current_thread().name, len(jobs)))
+        return score_many(self, jobs)
+
+    monkeypatch.setattr(Engine, "_score_many", recording)
+    assert _threads_used(Settings(device="cpu"), ["E = mc²"], monkeypatch) == [threading.current_thread().name]
+    assert batches == []
+
+    texts = [f"x^2 = x + {n}" for n in range(1, 25)]
+
+    async def life() -> list[dict[str, Any]]:
+        engine = Engine.create(Settings(device="cpu", inline_max_chars=40))
+        await engine.start()
+        try:
+
+            async def one(text: str) -> dict[str, Any]:
+                with engine.admit():
+                    return await engine.validate(Job(text))
+
+            return list(await asyncio.gather(*(one(text) for text in [*texts, LONG])))
+        finally:
+            await engine.stop()
+
+    answers = run(life)
+    assert [answer["equation"] for answer in answers] == [*texts, LONG]
+    assert all(name.startswith("phi-lab-batch") for name, _ in batches)
+    assert sum(size for _, size in batches) == len(texts)  # all admitted together: none alone, LONG apart
+    assert max(size for _, size in batches) > 1
+
+
 def test_an_inline_validation_past_its_budget_is_a_504() -> None:
     async def life() -> None:
         engine = Engine.create(Settings(device="cpu", time_budget_s=1e-9))
