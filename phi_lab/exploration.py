@@ -39,6 +39,7 @@ from phi_lab.compute.solution_sets import real_roots
 from phi_lab.equations.forms import relation_key
 from phi_lab.equations.syntax import Node, Operation, walk
 from phi_lab.equations.verdict import ValidationResult
+from phi_lab.options import Options
 from phi_lab.validation import validate_each
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ __all__ = [
     "find_equations",
     "find_identities",
 ]
+
+#: Hits are validated as pure mathematics: their names are numbers, not quantities.
+MATH = Options("math")
 
 #: The columns of the frame :func:`find_closed_forms` returns, in order.
 CLOSED_FORM_COLUMNS = ("expression", "complexity", "value", "error", "digits", "exact", "group_size", "variants")
@@ -208,7 +212,7 @@ def find_closed_forms(
     named = _target_text(target)
     exact = [position for position, form in enumerate(shown) if form.exact] if named is not None else []
     # One device batch for the numeric checks of the exact rows, as validate_many does.
-    checked = validate_each([f"{named} = {shown[position].expression}" for position in exact], {}, "math", where)
+    checked = validate_each([f"{named} = {shown[position].expression}" for position in exact], MATH, where)
     frame = _closed_form_frame(search, shown)
     frame.attrs.update(
         search="closed forms",
@@ -308,7 +312,7 @@ def find_equations(
     groups = _relations(search.hits, variable, search.target, where, max_results)
     shown = [sorted(group, key=_simplest) for group in groups[:max_results]]
     # One device batch for the numeric checks of all the rows, as validate_many does.
-    verdicts = validate_each([group[0].text for group in shown], {}, "math", where)
+    verdicts = validate_each([group[0].text for group in shown], MATH, where)
     rows = [_equation_row(group, verdict) for group, verdict in zip(shown, verdicts, strict=True)]
     frame = pandas.DataFrame(rows, columns=list(EQUATION_COLUMNS))
     frame = frame.astype(

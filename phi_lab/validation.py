@@ -25,7 +25,7 @@ import torch
 
 from phi_lab.compute.device import resolve_device
 from phi_lab.compute.numeric import classify, classify_many
-from phi_lab.equations.binding import Equation, normalize_units
+from phi_lab.equations.binding import Equation, check_options
 from phi_lab.equations.catalog import load_catalog
 from phi_lab.equations.golden import phi_coherence
 from phi_lab.equations.parser import parse_syntax
@@ -43,7 +43,7 @@ from phi_lab.equations.verdict import (
     results_frame,
 )
 from phi_lab.errors import InputError, ParseError
-from phi_lab.options import check_mode
+from phi_lab.options import Options
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,10 +82,9 @@ def parse(text: str, units: Mapping[str, str] | None = None, mode: str = "auto")
     UnitError, ModeError
         For bad ``units`` or ``mode``.
     """
-    check_mode(mode)
-    declared = normalize_units(units)
-    syntax = parse_syntax(text, frozenset(declared))
-    return _interpret(syntax, mode, declared).equation
+    options = check_options(units, mode)
+    syntax = parse_syntax(text, frozenset(options.units))
+    return _interpret(syntax, options.mode, options.units).equation
 
 
 def validate(
@@ -119,18 +118,16 @@ def validate(
         For bad arguments (not for bad equation text, which is a verdict).
     """
     start = time.perf_counter()
-    check_mode(mode)
-    declared = normalize_units(units)
+    options = check_options(units, mode)
     target = resolve_device(device)
-    return _validate(equation, declared, mode, target, start)
+    return _validate(equation, options.units, options.mode, target, start)
 
 
-def validate_checked(equation: str, declared: Mapping[str, str], mode: str, device: torch.device) -> ValidationResult:
+def validate_checked(equation: str, options: Options, device: torch.device) -> ValidationResult:
     """:func:`validate` for a caller that checked its options where they entered (the HTTP
-    worker): ``declared`` already normalized (:func:`~phi_lab.equations.binding.normalize_units`),
-    ``mode`` checked (:func:`~phi_lab.options.check_mode`) and ``device`` resolved, so none of
-    them is checked again."""
-    return _validate(equation, declared, mode, device, time.perf_counter())
+    worker): ``options`` from :func:`~phi_lab.equations.binding.check_options` and ``device``
+    resolved, so neither is checked again."""
+    return _validate(equation, options.units, options.mode, device, time.perf_counter())
 
 
 def validate_many(
@@ -166,15 +163,14 @@ def validate_many(
         For an unknown mode, unreadable units, or a Dask DataFrame instead of one column.
     """
 
-    check_mode(mode)
-    declared = normalize_units(units)
+    options = check_options(units, mode)
     if type(equations).__module__.partition(".")[0] == "dask":
-        return _validate_dask(equations, declared, mode, device)
-    results = validate_each(list(equations), declared, mode, resolve_device(device), progress=progress)
+        return _validate_dask(equations, options, device)
+    results = validate_each(list(equations), options, resolve_device(device), progress=progress)
     return results_frame([frame_row(result.to_dict()) for result in results], RESULT_COLUMNS)
 
 
-def _validate_dask(series: Any, declared: Mapping[str, str], mode: str, device: str | torch.device | None) -> Any:
+def _validate_dask(series: Any, options: Options, device: str | torch.device | None) -> Any:
     """validate_many over a Dask Series, lazily, one pandas call per partition (private).
 
     ``dask`` is imported only here, where the caller has already imported it: the core never
@@ -187,23 +183,22 @@ def _validate_dask(series: Any, declared: Mapping[str, str], mode: str, device: 
             f"validate_many takes a Dask Series of equations (a column: frame['equation']), not {type(series).__name__}"
         )
     where = None if device is None else str(device)
-    meta = _validate_partition(series._meta.astype(object), declared, mode, "cpu")
-    return series.map_partitions(_validate_partition, declared, mode, where, meta=meta)  # type: ignore[no-untyped-call]
+    meta = _validate_partition(series._meta.astype(object), options, "cpu")
+    return series.map_partitions(_validate_partition, options, where, meta=meta)  # type: ignore[no-untyped-call]
 
 
-def _validate_partition(texts: pd.Series, declared: Mapping[str, str], mode: str, device: str | None) -> pd.DataFrame:
+def _validate_partition(texts: pd.Series, options: Options, device: str | None) -> pd.DataFrame:
     """One Dask partition (a pandas Series) validated: a frame with its index (private; runs on a worker)."""
-    results = validate_each(list(texts), declared, mode, resolve_device(device))
+    results = validate_each(list(texts), options, resolve_device(device))
     if not results:  # Dask's meta: no rows, the dtypes of a row
-        example = frame_row(validate_each(["x = x"], {}, "math", torch.device("cpu"))[0].to_dict())
+        example = frame_row(validate_each(["x = x"], Options("math"), torch.device("cpu"))[0].to_dict())
         return results_frame([example], RESULT_COLUMNS).iloc[:0].set_axis(texts.index[:0])
     return results_frame([frame_row(result.to_dict()) for result in results], RESULT_COLUMNS, texts.index)
 
 
 def validate_each(
     texts: Sequence[str],
-    declared: Mapping[str, str],
-    mode: str,
+    options: Options,
     device: torch.device,
     *,
     progress: bool = False,
@@ -211,9 +206,9 @@ def validate_each(
 ) -> list[ValidationResult]:
     """Validate ``texts`` in chunks whose numeric checks run as one device batch each.
 
-    ``declared`` must already be normalized (:func:`~phi_lab.equations.binding.normalize_units`)
-    and ``mode`` checked.  ``processing_time_ms`` of each result is its own symbolic work plus
-    an equal share of its chunk's batched numeric work.
+    ``options`` come checked (:func:`~phi_lab.equations.binding.check_options`).
+    ``processing_time_ms`` of each result is its own symbolic work plus an equal share of its
+    chunk's batched numeric work.
     """
     bar = None
     if progress:
@@ -222,18 +217,19 @@ def validate_each(
         bar = tqdm(total=len(texts), desc="validating", unit="eq")
     results: list[ValidationResult] = []
     for offset in range(0, len(texts), chunk):
-        prepared = [_prepare(text, declared, mode, device) for text in texts[offset : offset + chunk]]
+        prepared = [_prepare(text, options.units, options.mode, device) for text in texts[offset : offset + chunk]]
         parsed = [item for item in prepared if isinstance(item, _Parsed)]
         started = time.perf_counter()
         numerics = classify_many(
             [item.reading.equation.syntax for item in parsed],
             [item.reading.equation.constants for item in parsed],
             device,
-            [mode] * len(parsed),
+            [options.mode] * len(parsed),
         )
         share = (time.perf_counter() - started) / max(1, len(parsed))
         concluded = iter(
-            _conclude(item, numeric, declared, device, share) for item, numeric in zip(parsed, numerics, strict=True)
+            _conclude(item, numeric, options.units, device, share)
+            for item, numeric in zip(parsed, numerics, strict=True)
         )
         results.extend(item if isinstance(item, ValidationResult) else next(concluded) for item in prepared)
         if bar is not None:

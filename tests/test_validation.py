@@ -214,10 +214,10 @@ def test_validate_checked_is_validate_with_its_options_checked_before(
     text: str, units: dict[str, str] | None, mode: Mode
 ) -> None:
     from phi_lab.compute.device import resolve_device
-    from phi_lab.equations.binding import normalize_units
+    from phi_lab.equations.binding import check_options
     from phi_lab.validation import validate_checked
 
     device = resolve_device("cpu")
-    checked = validate_checked(text, normalize_units(units), mode, device).to_dict()
+    checked = validate_checked(text, check_options(units, mode), device).to_dict()
     plain = pl.validate(text, units, mode, device=device).to_dict()
     assert checked | {"processing_time_ms": 0} == plain | {"processing_time_ms": 0}

@@ -29,8 +29,9 @@ from phi_lab.equations.names import default_constants
 from phi_lab.equations.symbolic import relation_to_sympy
 from phi_lab.equations.syntax import Syntax
 from phi_lab.errors import ParseError, UnitError
+from phi_lab.options import Options, check_mode
 
-__all__ = ["Equation", "bind", "normalize_units"]
+__all__ = ["Equation", "bind", "check_options", "normalize_units"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,18 @@ class Equation:
     def as_sympy(self) -> tuple[Any, ...]:
         """One unevaluated ``sympy.Eq`` per relation, built from the tree (never from text)."""
         return tuple(relation_to_sympy(relation, self.constants) for relation in self.syntax.relations)
+
+
+def check_options(units: Mapping[str, str] | None = None, mode: object = "auto") -> Options:
+    """Check a validation's options where they enter (the façade, the HTTP routes): the mode,
+    and the units keyed by canonical names (:func:`normalize_units`).
+
+    Raises
+    ------
+    ModeError, UnitError
+        For an unknown mode or unusable units.
+    """
+    return Options(check_mode(mode), normalize_units(units))
 
 
 def normalize_units(units: Mapping[str, str] | None) -> dict[str, str]:

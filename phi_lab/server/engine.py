@@ -40,7 +40,7 @@ import math
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -49,7 +49,7 @@ import torch
 
 from phi_lab.compute.device import resolve_device
 from phi_lab.errors import BudgetExceededError, InputError, OverloadedError
-from phi_lab.options import Mode
+from phi_lab.options import Options
 from phi_lab.server.metrics import Metrics
 from phi_lab.server.settings import Settings
 from phi_lab.validation import validate_checked, validate_each
@@ -81,12 +81,11 @@ def worker_identity() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One equation to validate, with its options as checked at the edge: ``mode`` one of the
-    modes, ``units`` normalized (:func:`~phi_lab.equations.binding.normalize_units`)."""
+    """One equation to validate, with its options as checked at the edge
+    (:func:`~phi_lab.equations.binding.check_options`)."""
 
     equation: str
-    mode: Mode = "auto"
-    units: Mapping[str, str] | None = None
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(slots=True)
@@ -245,11 +244,11 @@ class Engine:
             raise BudgetExceededError(f"the request exceeded its time budget of {budget:g} s", budget)
         return result
 
-    async def validate_batch(self, equations: Sequence[str], mode: Mode, units: Mapping[str, str] | None) -> list[Any]:
+    async def validate_batch(self, equations: Sequence[str], options: Options) -> list[Any]:
         """Validate a batch in one compute job; the budget scales per 1,000 equations."""
         if len(equations) > self.settings.max_batch:
             raise InputError(f"a batch holds at most {self.settings.max_batch:,} equations, got {len(equations):,}")
-        jobs = [Job(equation, mode, units) for equation in equations]
+        jobs = [Job(equation, options) for equation in equations]
         self.metrics.batch_size.labels("batch_request").observe(len(jobs))
         self._waiting += len(jobs)
         self.metrics.queue_depth.set(self._waiting)
@@ -277,23 +276,23 @@ class Engine:
         return future.result()
 
     def _score(self, job: Job) -> dict[str, Any]:
-        result = validate_checked(job.equation, job.units or {}, job.mode, self.device).to_dict()
+        result = validate_checked(job.equation, job.options, self.device).to_dict()
         result["worker_id"] = self.worker_id
         self.metrics.equations.inc()
         return result
 
     def _score_many(self, jobs: Sequence[Job]) -> list[Any]:
-        """Score jobs in order, their numeric checks as one device batch per (mode, units) group.
+        """Score jobs in order, their numeric checks as one device batch per group of equal options.
 
         An input error of one group is returned in its jobs' places, not raised.
         """
-        groups: dict[tuple[Mode, tuple[tuple[str, str], ...]], list[int]] = {}
+        groups: dict[Options, list[int]] = {}
         for position, job in enumerate(jobs):
-            groups.setdefault((job.mode, tuple(sorted((job.units or {}).items()))), []).append(position)
+            groups.setdefault(job.options, []).append(position)
         results: list[Any] = [None] * len(jobs)
-        for (mode, units), positions in groups.items():
+        for options, positions in groups.items():
             try:
-                verdicts = validate_each([jobs[p].equation for p in positions], dict(units), mode, self.device)
+                verdicts = validate_each([jobs[p].equation for p in positions], options, self.device)
             except InputError as error:
                 for position in positions:
                     results[position] = error

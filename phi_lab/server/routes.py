@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import phi_lab
-from phi_lab.equations.binding import normalize_units
+from phi_lab.equations.binding import check_options
 from phi_lab.errors import PhiLabError
 from phi_lab.hints import HINT_CODES, word_hint
 from phi_lab.options import MAX_EQUATION_CHARS
@@ -57,9 +57,9 @@ router = APIRouter()
 @router.post("/validate", response_model=ValidationBody, responses=_ERRORS)
 async def validate(body: ValidateRequest, engine: EngineDep) -> JSONBytes:
     """Validate one equation; an invalid equation is a 200 with ``valid: false``."""
-    units = normalize_units(body.units)
+    options = check_options(body.units, body.mode)
     with engine.admit():
-        result = await engine.validate(Job(body.equation, body.mode, units))
+        result = await engine.validate(Job(body.equation, options))
     return JSONBytes(result)
 
 
@@ -74,9 +74,9 @@ async def health(engine: EngineDep) -> PlainTextResponse:
 @router.post("/validate/batch", response_model=BatchResponse, responses=_ERRORS)
 async def validate_batch(body: BatchRequest, engine: EngineDep) -> JSONBytes:
     """Validate many equations with the same options; results in input order."""
-    units = normalize_units(body.units)
+    options = check_options(body.units, body.mode)
     with engine.admit():
-        results = await engine.validate_batch(body.equations, body.mode, units)
+        results = await engine.validate_batch(body.equations, options)
         for result in results:
             if isinstance(result, PhiLabError):
                 raise result
