@@ -277,15 +277,6 @@ def test_dynamic_batching_scores_concurrent_requests_together() -> None:
     assert 1 <= count < len(texts)  # fewer compute jobs than requests
 
 
-def test_settings_from_environment() -> None:
-    settings = Settings.from_environment({"PORT": "9000", "PHI_LAB_BATCHING": "on", "PHI_LAB_CORS_ORIGINS": "a, b"})
-    assert (settings.port, settings.batching, settings.cors_origins) == (9000, True, ("a", "b"))
-    with pytest.raises(pl.InputError, match="PHI_LAB_MAX_BATCH"):
-        Settings.from_environment({"PHI_LAB_MAX_BATCH": "many"})
-    with pytest.raises(pl.InputError, match="positive"):
-        Settings(queue_limit=0)
-
-
 def test_page_for_people_outside_jupyter(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
@@ -349,13 +340,3 @@ def test_a_lone_surrogate_is_echoed_as_an_escape(client: TestClient) -> None:
     assert response.status_code == 422 and b"\\ud800" in response.content  # pydantic refuses it, echoed
     (error,) = response.json()["detail"]
     assert (error["type"], error["input"]) == ("string_unicode", "\ud800 = 1")
-
-
-def test_settings_for_the_access_log_and_inline_validation() -> None:
-    settings = Settings.from_environment({"PHI_LAB_ACCESS_LOG": "Sampled", "PHI_LAB_INLINE_MAX_CHARS": "0"})
-    assert (settings.access_log, settings.inline_max_chars) == ("sampled", 0)
-    assert Settings().access_log == "buffered"
-    with pytest.raises(pl.InputError, match="PHI_LAB_ACCESS_LOG"):
-        Settings.from_environment({"PHI_LAB_ACCESS_LOG": "loud"})
-    with pytest.raises(pl.InputError, match="cannot be negative"):
-        Settings(inline_max_chars=-1)
