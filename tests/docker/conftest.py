@@ -7,7 +7,7 @@
 - ``fleet_images``: the worker image and the balancer's nginx image, built by
   ``docker/build-offline.sh`` (base image from Debian packages, once per engine; the CPU torch
   wheel from this machine's pip), so nothing is pulled from an image registry.
-- ``docker``/``wait_until``: small helpers; :data:`FIGURES` collects the timings the tests
+- ``docker``: the client, run and checked; :data:`FIGURES` collects the timings the tests
   measure, printed at the end of the run (docker/README.md quotes them). No test asserts a time.
 
 All traffic goes from this machine to ``127.0.0.1`` ports the tests publish, bounded in count and
@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,16 +50,6 @@ def docker(*args: str, timeout: float = 120, check: bool = True) -> subprocess.C
     if check and result.returncode != 0:
         raise AssertionError(f"docker {' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
     return result
-
-
-def wait_until(what: str, condition: Callable[[], bool], timeout: float, every: float = 0.5) -> float:
-    """Poll ``condition`` until it holds; return the seconds it took, or fail naming ``what``."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            pytest.fail(f"{what}: not within {timeout:.0f} s")
-        time.sleep(every)
-    return time.monotonic() - start
 
 
 def _engine_answers() -> bool:

@@ -29,7 +29,8 @@ import yaml  # type: ignore[import-untyped]  # no stubs installed
 from phi_lab import validate
 from phi_lab.client import WorkerClient
 from phi_lab.server.fleet import free_ports
-from tests.docker.conftest import FIGURES, REPO, FleetImages, docker, wait_until
+from tests.docker.conftest import FIGURES, REPO, FleetImages, docker
+from tests.polling import wait_until
 
 pytestmark = [pytest.mark.requires_docker, pytest.mark.slow, pytest.mark.timeout(900)]
 

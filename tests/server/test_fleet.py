@@ -36,6 +36,7 @@ import httpx
 import pytest
 
 import phi_lab
+from tests.polling import wait_until
 from tests.server.nginx_loopback import ACCESS_LOG, find_nginx, render_loopback, start_nginx, stop_nginx
 from tests.server.processes import Worker, free_port, log_tail, start_workers, stop_workers
 
@@ -346,14 +347,6 @@ def in_flight(client: httpx.Client, worker: Worker) -> float:
     raise AssertionError("no phi_lab_in_flight_requests in /metrics")
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.005)
-
-
 def probe(method: str, url: str, **kwargs: Any) -> httpx.Response | None:
     """One request on a fresh connection; ``None`` when the connection is refused or dropped
     (never for a timeout, which fails the test: a draining worker must not hang)."""
@@ -397,7 +390,7 @@ def test_sigterm_drains_in_flight_work_then_exits_zero(worker_factory: Callable[
         batch = threading.Thread(target=send_batch, name="batch")
         batch.start()
         try:
-            wait_until(lambda: in_flight(client, worker) >= 1 or not batch.is_alive(), 30, "the batch in flight")
+            wait_until("the batch in flight", lambda: in_flight(client, worker) >= 1 or not batch.is_alive(), 30, 0.005)
             assert batch.is_alive(), f"the batch of {count} ended before SIGTERM could be sent: {answer}"
             worker.proc.send_signal(signal.SIGTERM)
             signalled_at = time.monotonic()
@@ -454,7 +447,9 @@ def test_time_budget_gives_504_to_the_slow_request_only(worker_factory: Callable
     url = f"{worker.url}/validate"
     with httpx.Client(timeout=REQUEST_TIMEOUT_S) as client, ThreadPoolExecutor(3, thread_name_prefix="budget") as pool:
         pathological = pool.submit(client.post, url, json={"equation": slow})
-        wait_until(lambda: in_flight(client, worker) >= 1 or pathological.done(), 30, "the slow request in flight")
+        wait_until(
+            "the slow request in flight", lambda: in_flight(client, worker) >= 1 or pathological.done(), 30, 0.005
+        )
 
         def normal_stream(count: int) -> list[httpx.Response]:
             return [client.post(url, json={"equation": "E = mc²"}) for _ in range(count)]
